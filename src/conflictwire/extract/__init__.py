@@ -1,0 +1,1 @@
+"""Per-report extraction stages (see pipeline.py for the order they run in)."""

