@@ -1,8 +1,8 @@
 """conflictwire: reads conflict reports and writes an ACLED-style event database, showing its work.
 
-    >>> import conflictwire
-    >>> result = conflictwire.extract(text, published="2024-12-02T16:06:00+05:30", outlet="Myind")
-    >>> result.events[0].to_dict()
+>>> import conflictwire
+>>> result = conflictwire.extract(text, published="2024-12-02T16:06:00+05:30", outlet="Myind")
+>>> result.events[0].to_dict()
 """
 
 from __future__ import annotations
@@ -25,14 +25,21 @@ __all__ = [
 ]
 
 
-def extract(text: str, published, outlet: str = "", title: str = "", url: str = "", report_id: str = "") -> Extraction:
+def extract(
+    text: str, published, outlet: str = "", title: str = "", url: str = "", report_id: str = ""
+) -> Extraction:
     """Events and tolls of one report's text, read against its publication time. Never merges across reports."""
     from .ingest.published import parse_published
 
     if not text or not text.strip():
         raise InputError("text", "the report is empty")
     report = Report(
-        text=text, published=parse_published(published), outlet=outlet, title=title, url=url, report_id=report_id
+        text=text,
+        published=parse_published(published),
+        outlet=outlet,
+        title=title,
+        url=url,
+        report_id=report_id,
     )
     return extract_report(report)
 

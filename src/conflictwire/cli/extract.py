@@ -17,8 +17,12 @@ FORMATS = ("json", "jsonl", "csv")
 @app.command()
 @input_errors_exit_2
 def extract(
-    paths: Annotated[list[Path], typer.Argument(help="Report files: .txt, .html, .json, .jsonl, .csv, feeds.")],
-    published: Annotated[str, typer.Option(help="Publication time (ISO 8601) for inputs that carry none.")] = "",
+    paths: Annotated[
+        list[Path], typer.Argument(help="Report files: .txt, .html, .json, .jsonl, .csv, feeds.")
+    ],
+    published: Annotated[
+        str, typer.Option(help="Publication time (ISO 8601) for inputs that carry none.")
+    ] = "",
     outlet: Annotated[str, typer.Option(help="Outlet name for inputs that carry none.")] = "",
     fmt: Annotated[str, typer.Option("--format", help="json | jsonl | csv")] = "json",
 ) -> None:

@@ -36,7 +36,9 @@ class ActorMention:
     name: str  # ACLED-style name ("Military Forces of Syria (2000-2024)")
     inter: int  # 1 state forces ... 8 external/other
     country: str = ""
-    kind: str = "armed"  # armed | civilians | source_only (rescue/monitoring orgs that report but do not fight)
+    kind: str = (
+        "armed"  # armed | civilians | source_only (rescue/monitoring orgs that report but do not fight)
+    )
 
 
 @dataclass
@@ -91,7 +93,9 @@ class Attribution:
     stance: str = "report"  # report | claim | deny
     sentence_start: int = 0
     sentence_end: int = 0
-    party: bool = False  # the source is a party to the conflict (its acknowledgement confirms, its denial contests)
+    party: bool = (
+        False  # the source is a party to the conflict (its acknowledgement confirms, its denial contests)
+    )
 
 
 @dataclass
