@@ -67,6 +67,8 @@ class CountMention:
     at_least: bool = False
     cumulative: bool = False  # "death toll has risen to", "since", "so far this year", "in total"
     part_of: bool = False  # "including 20 children": a subset of a neighbouring count, never added
+    vague: bool = False  # the number is a coding of a vague word ("dozens" = 12, "several") not a figure
+    repeat_of: int | None = None  # index (in the stage's list) of an earlier count this one restates
 
 
 @dataclass
