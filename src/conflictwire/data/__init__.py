@@ -1,0 +1,1 @@
+"""Readable knowledge files: lexicons, actor dictionary, gazetteer supplement."""
