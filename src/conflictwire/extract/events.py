@@ -290,7 +290,7 @@ def assemble(report: Report, doc, found: Mentions) -> tuple[list[Event], list[To
             a for a in armed if a.kind == "civilians" and a not in actors1 and a not in after
         ]
 
-        killed = [c for c in counts if c.outcome == "killed" and not c.part_of and not c.cumulative]
+        killed = _killed(counts)
         victims = [c for c in counts if c.outcome in ("killed", "injured") and c.who]
         cands.append(
             Candidate(
@@ -316,7 +316,7 @@ def assemble(report: Report, doc, found: Mentions) -> tuple[list[Event], list[To
     for si, counts in counts_by.items():
         if si in cand_sents or si in tolls_src or _is_trend(sents[si], dates_by.get(si, []), counts):
             continue
-        killed = [c for c in counts if c.outcome == "killed" and not c.part_of and not c.cumulative]
+        killed = _killed(counts)
         victims = [c for c in counts if c.outcome in ("killed", "injured") and c.who]
         if not killed and not victims:
             continue
@@ -499,6 +499,11 @@ def assemble(report: Report, doc, found: Mentions) -> tuple[list[Event], list[To
         for i, e in enumerate(sorted(events, key=lambda e: min(e.sents)))
     ]
     return out, tolls
+
+
+def _killed(counts: list[CountMention]) -> list[CountMention]:
+    """Deaths of this incident: not a subset ("including 20 children"), not a period's toll, not a retelling."""
+    return [c for c in counts if c.outcome == "killed" and not c.part_of and not c.cumulative and c.repeat_of is None]
 
 
 def _day(d: DateMention | None) -> date | None:

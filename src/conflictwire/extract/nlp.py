@@ -1,7 +1,7 @@
 """The spaCy pipeline, loaded once per process, and text normalisation.
 
 Only the components the stages read are run: the statistical NER (actors and places it suggests) and a rule-based
-sentencizer. The tagger, parser and lemmatizer are left out because the stages match word forms from readable
+sentencizer. The tagger, parser and lemmatizer (and the tok2vec only they listen to; NER has its own) are left out because the stages match word forms from readable
 lexicons instead, which keeps the whole extraction close to the speed of NER alone (issue 6's target).
 """
 
@@ -55,7 +55,7 @@ def load():
         except ImportError as exc:
             last_error = exc
             continue
-        nlp = module.load(exclude=["tagger", "parser", "attribute_ruler", "lemmatizer"])
+        nlp = module.load(exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"])
         nlp.add_pipe("sentencizer", first=True)
         nlp.add_pipe("newline_sentences", after="sentencizer")
         return nlp
