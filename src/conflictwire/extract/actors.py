@@ -1,7 +1,384 @@
-"""actors stage (stub until written): returns no mentions."""
+"""actors stage: who acts or is acted upon, normalised to ACLED actor names and inter codes.
+
+Everything the stage knows sits in ``data/actors.toml``: named actors with aliases, the words for generic kinds of
+actor ("army", "gunmen", "civilians") whose ACLED name depends on the report's country, the countries' names and
+demonyms, and phrases to ignore ("police station"). Matching uses spaCy's PhraseMatcher over the ``Doc``'s tokens
+(case-insensitive for aliases, exact for acronyms such as "KIA" or "AA"), so the stage needs no tagger or parser.
+
+Overlaps are settled longest-first: "Syrian Arab Army" beats "army", "police station" (ignored) beats "police".
+"""
 
 from __future__ import annotations
 
+import functools
+import re
+import tomllib
+from collections import Counter
+from dataclasses import dataclass
+from importlib import resources
 
-def find(doc) -> list:
-    return []
+import spacy
+from spacy.matcher import PhraseMatcher
+
+from .mentions import ActorMention
+
+# Priority on spans of equal length: a named actor is surer than a rule, a rule surer than a generic word.
+_NAMED, _RULE, _DEMONYM_WORD, _GENERIC, _IGNORE, _COUNTRY = 5, 4, 3, 2, 1, 0
+
+# Which generic kinds a country's table may override, and the table key that holds the override.
+_OVERRIDE = {"military": "military", "police": "police", "rebels": "rebels", "local_defense": "local_defense"}
+_STATE_KINDS = {"military", "police"}
+
+
+@dataclass(frozen=True)
+class _Entry:
+    key: str  # "actor:<i>", "generic:<kind>", "demonym:<country>:<kind>", "country:<country>", "ignore"
+    priority: int
+    name: str = ""
+    inter: int = 0
+    kind: str = "armed"
+    country: str = ""
+    generic: str = ""  # the generic kind ("military", "civilians", ...) when the name depends on the country
+
+
+@dataclass
+class _Lexicon:
+    data: dict
+    entries: dict[str, _Entry]
+    lower: list[tuple[str, str]]  # (entry key, phrase) matched case-insensitively
+    exact: list[tuple[str, str]]  # matched as written
+    countries: dict[str, dict]
+    state_verbs: frozenset[str]
+    group_re: re.Pattern | None
+    group_inter: int
+    branches: list[tuple[re.Pattern, re.Pattern, dict]]
+
+
+@functools.cache
+def lexicon() -> _Lexicon:
+    text = resources.files("conflictwire.data").joinpath("actors.toml").read_text(encoding="utf-8")
+    data = tomllib.loads(text)
+    entries: dict[str, _Entry] = {}
+    lower: list[tuple[str, str]] = []
+    exact: list[tuple[str, str]] = []
+
+    for i, actor in enumerate(data.get("actor", [])):
+        key = f"actor:{i}"
+        entries[key] = _Entry(
+            key,
+            _NAMED,
+            name=actor["name"],
+            inter=int(actor.get("inter", 0)),
+            kind=actor.get("kind", "armed"),
+            country=actor.get("country", ""),
+        )
+        for alias in actor.get("aliases", []):
+            lower.append((key, alias))
+        for acronym in actor.get("acronyms", []):
+            exact.append((key, acronym))
+
+    generic = data.get("generic", {})
+    countries = data.get("countries", {})
+    for kind, spec in generic.items():
+        key = f"generic:{kind}"
+        entries[key] = _Entry(
+            key, _GENERIC, inter=int(spec["inter"]), kind=spec.get("kind", "armed"), generic=kind
+        )
+        for word in spec.get("words", []):
+            lower.append((key, word))
+        # Words such as "jets" or "strikes" name an actor only with a demonym in front ("Russian jets");
+        # `_with_demonyms` joins them (and the plain words) to a preceding country word after matching.
+        akey = f"after:{kind}"
+        entries[akey] = _Entry(
+            akey, _GENERIC, inter=int(spec["inter"]), kind=spec.get("kind", "armed"), generic=kind
+        )
+        for word in spec.get("after_demonym", []):
+            lower.append((akey, word))
+
+    for country, cspec in countries.items():
+        key = f"country:{country}"
+        entries[key] = _Entry(key, _COUNTRY, country=country)
+        for word in [*cspec.get("names", []), *cspec.get("demonyms", [])]:
+            exact.append((key, word))
+
+    entries["ignore"] = _Entry("ignore", _IGNORE)
+    for phrase in data.get("ignore", {}).get("phrases", []):
+        lower.append(("ignore", phrase))
+
+    groups = data.get("unlisted_groups", {})
+    group_re = None
+    if groups.get("suffixes"):
+        suffixes = "|".join(re.escape(s) for s in sorted(groups["suffixes"], key=len, reverse=True))
+        group_re = re.compile(
+            rf"\b((?:[A-Z][\w'.-]*|[0-9]+[A-Za-z-]*) ){{1,4}}(?:{suffixes})\b(?: \(([A-Z][A-Za-z0-9/-]{{1,11}})\))?"
+        )
+
+    branches = []
+    for branch in data.get("branch", []):
+        heads = "|".join(re.escape(h) for h in sorted(branch["heads"], key=len, reverse=True))
+        place = r"([A-Z][\w'-]+(?: [A-Z][\w'-]+)?)"
+        before = re.compile(rf"\b{place} (?:{heads})\b")
+        after = re.compile(rf"\b(?:{heads})(?: ?- ?| of | \()(?:the )?{place}\)?")
+        branches.append((before, after, branch))
+
+    return _Lexicon(
+        data=data,
+        entries=entries,
+        lower=lower,
+        exact=exact,
+        countries=countries,
+        state_verbs=frozenset(data.get("state_verbs", {}).get("words", [])),
+        group_re=group_re,
+        group_inter=int(groups.get("inter", 3)),
+        branches=branches,
+    )
+
+
+_MATCHERS: dict[int, tuple] = {}
+
+
+def _matchers(vocab):
+    """PhraseMatchers bound to the doc's vocab, built once per vocab."""
+    cached = _MATCHERS.get(id(vocab))
+    if cached is not None and cached[0] is vocab:
+        return cached[1], cached[2]
+    lex = lexicon()
+    make = spacy.blank("en", vocab=vocab).make_doc
+    lower = PhraseMatcher(vocab, attr="LOWER")
+    exact = PhraseMatcher(vocab, attr="ORTH")
+    for matcher, pairs in ((lower, lex.lower), (exact, lex.exact)):
+        by_key: dict[str, list] = {}
+        for key, phrase in pairs:
+            by_key.setdefault(key, []).append(phrase)
+        for key, phrases in by_key.items():
+            matcher.add(key, [make(p) for p in dict.fromkeys(phrases)])
+    _MATCHERS[id(vocab)] = (vocab, lower, exact)
+    return lower, exact
+
+
+def country_names() -> dict[str, str]:
+    """Every country name and demonym the dictionary knows, mapped to its country."""
+    out = {}
+    for country, spec in lexicon().countries.items():
+        for word in [*spec.get("names", []), *spec.get("demonyms", [])]:
+            out[word] = country
+    return out
+
+
+def name_for(kind: str, country: str) -> str:
+    """The ACLED name of a generic kind of actor in a country: ("military", "Myanmar") -> "Military Forces of
+    Myanmar (2021-)". With no country the name has no country part ("Civilians")."""
+    lex = lexicon()
+    spec = lex.data.get("generic", {}).get(kind)
+    if spec is None:
+        raise KeyError(kind)
+    override = _OVERRIDE.get(kind)
+    if country and override and lex.countries.get(country, {}).get(override):
+        return lex.countries[country][override]
+    if not country:
+        return re.sub(r"\s*(\(\{country\}\)|of \{country\})", "", spec["template"]).strip()
+    return spec["template"].format(country=country)
+
+
+@dataclass
+class _Hit:
+    start: int  # char offsets
+    end: int
+    entry: _Entry
+    name: str = ""  # for rule hits the name is built from the text
+
+
+def _candidates(doc, lex: _Lexicon) -> list[_Hit]:
+    lower, exact = _matchers(doc.vocab)
+    hits: list[_Hit] = []
+    for matcher in (lower, exact):
+        for match_id, s, e in matcher(doc):
+            key = doc.vocab.strings[match_id]
+            span = doc[s:e]
+            hits.append(_Hit(span.start_char, span.end_char, lex.entries[key]))
+    text = doc.text
+    if lex.group_re is not None:
+        for m in lex.group_re.finditer(text):
+            full = m.group(0)
+            if m.group(2):
+                full = full[: full.rfind(" (")]
+            words = full.split(" ")
+            # Strip a leading article or a country word: "the Myanmar Army" is the military, not a group.
+            while words and (
+                words[0] in {"The", "A", "An", "On", "In", "At", "By"} or words[0] in country_names()
+            ):
+                words = words[1:]
+            if len(words) < 2:
+                continue
+            full = " ".join(words)
+            start = m.start() + m.group(0).find(full)
+            name = f"{m.group(2)}: {full}" if m.group(2) else full
+            entry = _Entry("rule:group", _RULE, inter=lex.group_inter, kind="armed")
+            hits.append(_Hit(start, m.end(), entry, name))
+    for before, after, spec in lex.branches:
+        not_places = set(spec.get("not_places", []))
+        for pattern in (before, after):
+            for m in pattern.finditer(text):
+                words = [w for w in m.group(1).split(" ")]
+                while words and words[0] in not_places:
+                    words = words[1:]
+                while words and words[-1] in not_places:
+                    words = words[:-1]
+                if not words:
+                    continue
+                place = " ".join(words)
+                start = m.start(1) + m.group(1).find(place) if pattern is before else m.start()
+                entry = _Entry(
+                    "rule:branch", _RULE, inter=int(spec.get("inter", 3)), country=spec.get("country", "")
+                )
+                hits.append(_Hit(start, m.end(), entry, spec["template"].format(place=place)))
+    return hits
+
+
+def _with_demonyms(hits: list[_Hit], text: str) -> list[_Hit]:
+    """Join a country word to the generic word right after it ("Syrian" + "army", "Russia's" + "jets") into
+    one mention of that country's kind of actor; drop demonym-only words ("strikes") left alone."""
+    out: list[_Hit] = []
+    for hit in hits:
+        prev = out[-1] if out else None
+        if (
+            hit.entry.generic
+            and prev is not None
+            and prev.entry.key.startswith("country:")
+            and re.fullmatch(r"(?:'s)? ", text[prev.end : hit.start])
+        ):
+            e = hit.entry
+            joined = _Entry(
+                f"demonym:{prev.entry.country}:{e.generic}",
+                _DEMONYM_WORD,
+                inter=e.inter,
+                kind=e.kind,
+                country=prev.entry.country,
+                generic=e.generic,
+            )
+            out[-1] = _Hit(prev.start, hit.end, joined)
+            continue
+        out.append(hit)
+    return [h for h in out if not h.entry.key.startswith("after:")]
+
+
+def _select(hits: list[_Hit]) -> list[_Hit]:
+    """Longest span first, then the surer kind; drop anything overlapping a span already kept."""
+    kept: list[_Hit] = []
+    taken: list[tuple[int, int]] = []
+    for hit in sorted(hits, key=lambda h: (-(h.end - h.start), -h.entry.priority, h.start)):
+        if any(hit.start < e and s < hit.end for s, e in taken):
+            continue
+        kept.append(hit)
+        taken.append((hit.start, hit.end))
+    return sorted(kept, key=lambda h: h.start)
+
+
+def _hits(doc) -> list[_Hit]:
+    return _with_demonyms(_select(_candidates(doc, lexicon())), doc.text)
+
+
+def main_country(doc, hits: list[_Hit] | None = None) -> str:
+    """The report's country: the one most named (country names, demonyms, and named actors' home countries);
+    ties go to the one named first."""
+    if hits is None:
+        hits = _hits(doc)
+    counts: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for hit in hits:
+        country = hit.entry.country
+        # Named state forces abroad (Russia in Syria) say little about where the report is; rebels and
+        # civilians do.
+        if not country or hit.entry.key == "ignore":
+            continue
+        weight = 1.0 if hit.entry.priority != _NAMED else 0.5
+        counts[country] += weight
+        first.setdefault(country, hit.start)
+    if not counts:
+        return ""
+    return max(counts, key=lambda c: (counts[c], -first[c]))
+
+
+def _prev_word(text: str, start: int) -> str:
+    m = re.search(r"([\w']+)\W*$", text[max(0, start - 40) : start])
+    return m.group(1).lower() if m else ""
+
+
+def _next_word(text: str, end: int) -> str:
+    m = re.match(r"\W*([\w']+)", text[end : end + 40])
+    return m.group(1).lower() if m else ""
+
+
+def find(doc, country: str = "") -> list[ActorMention]:
+    """Every actor mention in text order. ``country`` is the report's main country when the caller knows it;
+    otherwise it is read from the text (country names and demonyms). It decides what "the army", "police" or
+    "civilians" are called; state forces of any other country are external forces (inter 8)."""
+    hits = _hits(doc)
+    country = country or main_country(doc, hits)
+    text = doc.text
+    out: list[ActorMention] = []
+    for i, hit in enumerate(hits):
+        entry = hit.entry
+        if entry.key == "ignore":
+            continue
+        if entry.key.startswith("country:"):
+            mention = _country_as_actor(text, hits, i, out, country)
+            if mention is not None:
+                out.append(mention)
+            continue
+        where = entry.country or country
+        if entry.generic:
+            name = name_for(entry.generic, where)
+        else:
+            name = hit.name or entry.name
+        inter = entry.inter
+        if inter == 1 and country and where and where != country:
+            inter = 8  # another state's forces acting in this country's conflict
+        out.append(
+            ActorMention(
+                start=hit.start,
+                end=hit.end,
+                text=text[hit.start : hit.end],
+                name=name,
+                inter=inter,
+                country=where,
+                kind=entry.kind,
+            )
+        )
+    return out
+
+
+def _country_as_actor(text, hits, i, so_far: list[ActorMention], country: str) -> ActorMention | None:
+    """A bare country name or demonym stands for its armed forces when it acts or is coordinated with a state
+    force: "Russian and Syrian jets", "the Syrian army and its ally Russia", "Russia struck"."""
+    hit = hits[i]
+    where = hit.entry.country
+    kind = ""
+    nxt = hits[i + 1] if i + 1 < len(hits) else None
+    between = text[hit.end : nxt.start] if nxt else ""
+    # "Russian and Syrian jets": the demonym shares the head of the next mention.
+    if nxt is not None and nxt.entry.generic and re.fullmatch(r"\s*(,|and|or|,\s*and)\s*", between):
+        kind = nxt.entry.generic
+    elif so_far:
+        prev = so_far[-1]
+        gap = text[prev.end : hit.start]
+        if prev.inter in (1, 8) and re.fullmatch(
+            r"\s*(,|and|or)?\s*(its|their|the)?\s*(ally|allies|partner)?\s*", gap
+        ):
+            kind = "military"
+    if not kind and _next_word(text, hit.end) in lexicon().state_verbs:
+        kind = "military"
+    if not kind:
+        return None
+    inter = int(lexicon().data["generic"][kind]["inter"])
+    if inter == 1 and country and where != country:
+        inter = 8
+    return ActorMention(
+        start=hit.start,
+        end=hit.end,
+        text=text[hit.start : hit.end],
+        name=name_for(kind, where),
+        inter=inter,
+        country=where,
+        kind=lexicon().data["generic"][kind].get("kind", "armed"),
+    )
