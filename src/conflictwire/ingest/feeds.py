@@ -71,8 +71,9 @@ def parse_feed(data: bytes | str, where: str):
 
 
 def iter_entries(parsed, where: str, outlet=None) -> Iterator[FeedEntry]:
-    feed_title = (parsed.feed.get("title") or "").strip()
-    feed_date = parsed.feed.get("updated") or parsed.feed.get("published")
+    # dict.get, not FeedParserDict.get: the latter maps "updated" to "published" with a DeprecationWarning.
+    feed_title = (dict.get(parsed.feed, "title") or "").strip()
+    feed_date = dict.get(parsed.feed, "published") or dict.get(parsed.feed, "updated")
     for i, e in enumerate(parsed.entries, start=1):
         content = ""
         if e.get("content"):
@@ -84,8 +85,8 @@ def iter_entries(parsed, where: str, outlet=None) -> Iterator[FeedEntry]:
         ident = (e.get("id") or "").strip() or link
         raw = "\x1f".join([title, text, link])
         key = ident or "sha:" + hashlib.sha256(raw.encode()).hexdigest()[:16]
-        when = e.get("published") or e.get("updated") or e.get("created") or feed_date
-        fp_src = raw + "\x1f" + str(e.get("updated") or e.get("published") or "")
+        when = dict.get(e, "published") or dict.get(e, "updated") or dict.get(e, "created") or feed_date
+        fp_src = raw + "\x1f" + str(dict.get(e, "updated") or dict.get(e, "published") or "")
         yield FeedEntry(
             key=key,
             fingerprint=hashlib.sha256(fp_src.encode()).hexdigest()[:16],
