@@ -1,0 +1,96 @@
+"""Claims grading after Airwars: how well an event is attested by its sources.
+
+- contested: a party to the conflict denied it, or parties claim it competingly (different perpetrators named)
+- confirmed: a party to the conflict acknowledged it (a claim, or a report by a party)
+- fair: two or more independent sources
+- weak: one source (or only the outlet)
+"""
+
+from __future__ import annotations
+
+from ..model import Event
+from .lexicon import party_pattern
+
+GRADES = ("confirmed", "fair", "weak", "contested")
+
+
+def _norm(name: str) -> str:
+    return " ".join((name or "").casefold().replace("-", " ").split())
+
+
+def _actor_names(event: Event) -> list[str]:
+    names = [event.actor1, event.actor2]
+    for assoc in (event.assoc_actor_1, event.assoc_actor_2):
+        names += [a.strip() for a in (assoc or "").split(";")]
+    return [_norm(n) for n in names if n and n.strip()]
+
+
+def _actor_lookup(name: str):
+    """The actor dictionary's entry for a source name, when the actors stage offers a lookup."""
+    try:
+        from ..extract import actors
+    except Exception:  # the extraction side is optional for grading
+        return None
+    lookup = getattr(actors, "lookup", None)
+    if lookup is None:
+        return None
+    try:
+        return lookup(name)
+    except Exception:
+        return None
+
+
+def is_party(name: str, stance: str, event: Event) -> bool:
+    """Is this source a party to the conflict (rather than a witness, monitor or outlet)?"""
+    if stance in ("claim", "deny"):
+        return True  # extraction gives these stances only to parties speaking for themselves
+    n = _norm(name)
+    if not n:
+        return False
+    for actor in _actor_names(event):
+        if n == actor or (len(n) > 3 and n in actor) or (len(actor) > 3 and actor in n):
+            if not actor.startswith("civilians"):
+                return True
+    entry = _actor_lookup(name)
+    if entry is not None:
+        kind = getattr(entry, "kind", "armed")
+        inter = getattr(entry, "inter", None)
+        if kind == "armed" and inter in (1, 2, 3, 4, 8):
+            return True
+        if kind in ("source_only", "civilians"):
+            return False
+    return bool(party_pattern().search(name))
+
+
+def grade(event: Event, perpetrators: list[str] | None = None) -> tuple[str, list[str]]:
+    """(grade, reasons). ``perpetrators``: the actor1 each merged report named, to spot competing claims."""
+    reasons: list[str] = []
+    deniers = sorted({s.name for s in event.sources if s.stance == "deny" and s.name})
+    parties = sorted(
+        {
+            s.name
+            for s in event.sources
+            if s.stance in ("claim", "report") and is_party(s.name, s.stance, event)
+        }
+    )
+    claimants = sorted({s.name for s in event.sources if s.stance == "claim" and s.name})
+    named = sorted({p for p in perpetrators or [] if p})
+    if deniers:
+        reasons.append("denied by " + ", ".join(deniers))
+    if len(named) > 1:
+        reasons.append("reports name different perpetrators: " + ", ".join(named))
+    if len(claimants) > 1 and len({_norm(c) for c in claimants}) > 1:
+        reasons.append("competing claims by " + ", ".join(claimants))
+    if reasons:
+        if parties:
+            reasons.append("acknowledged by " + ", ".join(parties))
+        return "contested", reasons
+    if parties:
+        return "confirmed", ["acknowledged by a party to the conflict: " + ", ".join(parties)]
+    independent = sorted({s.name for s in event.sources if s.name and s.stance == "report"}, key=_norm)
+    distinct = {_norm(n) for n in independent}
+    if len(distinct) >= 2:
+        return "fair", [f"{len(distinct)} independent sources: " + ", ".join(independent)]
+    if len(distinct) == 1:
+        return "weak", ["one source: " + independent[0]]
+    return "weak", ["no named source"]

@@ -1,0 +1,349 @@
+"""Is this the same incident? And the one event that several reports of an incident make together.
+
+Pure functions over ``Event`` objects: no database. The store asks ``find_match`` with the stored events near a new
+one; ``merge_events`` merges a whole list at once, blocked by day and grid cell so it grows as n log n.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from datetime import date, timedelta
+
+from ..model import Event
+from .figures import best_figure, figure_of, figure_range
+from .grading import grade
+from .lexicon import compatible_sub_types, targets_in
+
+NEAR_KM = 3.0  # two town-level places this close may be one place told two ways
+FEW_KM = 10.0  # "near X", "outskirts of X": within this of the town
+REGION_KM = 30.0  # same name this far apart is still one place (gazetteer points differ); beyond, a namesake
+GRID_DEG = 0.1  # blocking cell, about 11 km: neighbours of a cell cover FEW_KM
+_PLACE_FIELDS = (
+    "iso",
+    "country",
+    "admin1",
+    "admin2",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+)
+_ACTOR_FIELDS = (
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "interaction",
+)
+
+
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _same(a: str, b: str) -> bool:
+    return bool(a) and bool(b) and a.casefold().strip() == b.casefold().strip()
+
+
+def _differ(a, b) -> bool:
+    return a not in (None, "") and b not in (None, "") and str(a).casefold() != str(b).casefold()
+
+
+def date_range(e: Event) -> tuple[date, date]:
+    """The days an event's date can mean, given its time_precision (1 day, 2 week, 3 month)."""
+    d = e.event_date
+    if e.time_precision == 2:
+        return d, d + timedelta(days=6)
+    if e.time_precision and e.time_precision >= 3:
+        last = calendar.monthrange(d.year, d.month)[1]
+        return d.replace(day=1), d.replace(day=last)
+    return d, d
+
+
+def dates_compatible(a: Event, b: Event) -> bool:
+    if a.event_date is None or b.event_date is None:
+        return False
+    a0, a1 = date_range(a)
+    b0, b1 = date_range(b)
+    return a0 <= b1 and b0 <= a1
+
+
+def places_compatible(a: Event, b: Event) -> bool:
+    if _differ(a.iso, b.iso) or _differ(a.country, b.country):
+        return False
+    pa, pb = a.geo_precision or 1, b.geo_precision or 1
+    coarse = max(pa, pb)
+    if None not in (a.latitude, a.longitude, b.latitude, b.longitude):
+        d = km(a.latitude, a.longitude, b.latitude, b.longitude)
+        if _same(a.location, b.location):
+            return d <= REGION_KM
+        if coarse == 1:
+            return d <= NEAR_KM
+        if coarse == 2:
+            return d <= FEW_KM or (_same(a.admin2, b.admin2) and d <= REGION_KM)
+        return _same(a.admin1, b.admin1) or d <= REGION_KM
+    # Without coordinates only names can tell.
+    if _same(a.location, b.location):
+        return True
+    if coarse >= 3:
+        return _same(a.admin1, b.admin1)
+    if coarse == 2:
+        return _same(a.admin2, b.admin2)
+    return False
+
+
+def types_compatible(a: Event, b: Event) -> bool:
+    if not a.event_type or not b.event_type:
+        return True
+    if a.sub_event_type == b.sub_event_type:
+        return True
+    if a.event_type != b.event_type:
+        return False
+    if not a.sub_event_type or not b.sub_event_type:
+        return True
+    return frozenset((a.sub_event_type, b.sub_event_type)) in compatible_sub_types()
+
+
+def _assoc(e: Event) -> set[str]:
+    names = set()
+    for assoc in (e.assoc_actor_1, e.assoc_actor_2):
+        names |= {n.strip().casefold() for n in (assoc or "").split(";") if n.strip()}
+    return names
+
+
+def _role_conflict(x: str, xi, y: str, yi, a: Event, b: Event) -> bool:
+    """Two different actors in one role conflict when they are of the same kind (two rebel groups, two armies).
+
+    Actors of different kinds (Russian jets vs Syrian jets, militants vs civilians as the target) are competing
+    accounts of one incident: merged, and graded contested.
+    """
+    if not _differ(x, y):
+        return False
+    if x.casefold() in _assoc(b) or y.casefold() in _assoc(a):
+        return False
+    return xi == yi
+
+
+def actors_compatible(a: Event, b: Event) -> bool:
+    # The same clash told from each side: who attacked whom swaps, the actors do not.
+    if _same(a.actor1, b.actor2) and _same(a.actor2, b.actor1):
+        return True
+    if _role_conflict(a.actor1, a.inter1, b.actor1, b.inter1, a, b):
+        return False
+    return not _role_conflict(a.actor2, a.inter2, b.actor2, b.inter2, a, b)
+
+
+def event_targets(e: Event) -> set[str]:
+    return targets_in(" ".join(ev.text for ev in e.evidence) + " " + (e.notes or ""))
+
+
+def reports_of(e: Event) -> set[str]:
+    return set(e.report_ids) or ({e.report_id} if e.report_id else set())
+
+
+def same_incident(a: Event, b: Event) -> bool:
+    """Do these two events (from different reports) describe one incident?"""
+    if reports_of(a) & reports_of(b):
+        return False  # one report's extraction already told its incidents apart
+    if not (dates_compatible(a, b) and places_compatible(a, b) and types_compatible(a, b)):
+        return False
+    if not actors_compatible(a, b):
+        return False
+    ta, tb = event_targets(a), event_targets(b)
+    return not (ta and tb and not (ta & tb))
+
+
+def _score(a: Event, b: Event) -> tuple:
+    """Lower is a better match: nearer, same day, same sub-event type."""
+    if None not in (a.latitude, a.longitude, b.latitude, b.longitude):
+        d = km(a.latitude, a.longitude, b.latitude, b.longitude)
+    else:
+        d = 0.0 if _same(a.location, b.location) else FEW_KM
+    days = abs((a.event_date - b.event_date).days)
+    return (a.sub_event_type != b.sub_event_type, days, round(d, 3), a.event_id)
+
+
+def find_match(event: Event, candidates: Iterable[Event]) -> Event | None:
+    """The candidate incident this event belongs to, if any (the closest when several fit)."""
+    fits = [c for c in candidates if same_incident(c, event)]
+    if not fits:
+        return None
+    return min(fits, key=lambda c: _score(c, event))
+
+
+# --- combining -------------------------------------------------------------------------------------------------
+
+
+def member(event: Event, published=None) -> Event:
+    """One report's event, ready to merge: its report_ids and its own figure filled in."""
+    e = replace(
+        event,
+        sources=list(event.sources),
+        evidence=list(event.evidence),
+        report_ids=list(event.report_ids) or ([event.report_id] if event.report_id else []),
+        figures=list(event.figures),
+    )
+    if not e.figures:
+        fig = figure_of(event, published)
+        if fig is not None:
+            e.figures = [fig]
+    return e
+
+
+def _union(items: list, more: list, key) -> list:
+    seen = {key(x) for x in items}
+    out = list(items)
+    for x in more:
+        k = key(x)
+        if k not in seen:
+            seen.add(k)
+            out.append(x)
+    return out
+
+
+def combine(base: Event, other: Event) -> Event:
+    """base with other's report joined. Keeps base's event_id; takes the more precise date and place."""
+    e = replace(base)
+    if other.event_date and (e.event_date is None or other.time_precision < e.time_precision):
+        e.event_date, e.time_precision = other.event_date, other.time_precision
+    if other.geo_precision and (
+        e.latitude is None or (other.latitude is not None and other.geo_precision < (e.geo_precision or 9))
+    ):
+        for f in _PLACE_FIELDS:
+            setattr(e, f, getattr(other, f))
+    for f in _ACTOR_FIELDS + ("disorder_type", "event_type", "sub_event_type", "notes"):
+        if getattr(e, f) in (None, "") and getattr(other, f) not in (None, ""):
+            setattr(e, f, getattr(other, f))
+    if not e.civilian_targeting and other.civilian_targeting:
+        e.civilian_targeting = other.civilian_targeting
+    e.sources = _union(base.sources, other.sources, lambda s: (s.name.casefold(), s.stance))
+    e.evidence = _union(base.evidence, other.evidence, lambda v: (v.report_id, v.start, v.end, v.text))
+    e.report_ids = _union(base.report_ids, other.report_ids, lambda r: r)
+    e.figures = _union(
+        base.figures, other.figures, lambda f: (f.get("report_id"), f.get("source"), f.get("killed"))
+    )
+    e.fatalities_low = min((v for v in (base.fatalities_low, other.fatalities_low) if v), default=0)
+    e.fatalities_high = max(base.fatalities_high, other.fatalities_high)
+    return e
+
+
+def finish(event: Event, perpetrators: list[str] | None = None) -> Event:
+    """Derived fields of a merged event: fatalities best/low/high, ACLED source string, grade and reasons."""
+    if event.figures:
+        event.fatalities = best_figure(event.figures)
+        event.fatalities_low, event.fatalities_high = figure_range(event.figures)
+    names = []
+    for s in event.sources:
+        if s.name and s.name not in names:
+            names.append(s.name)
+    if names:
+        event.source = "; ".join(names)
+    event.grade, event.grade_reasons = grade(event, perpetrators)
+    return event
+
+
+def derive(members: list[Event], event_id: str | None = None) -> Event:
+    """The merged event of an incident from its members (one per report), in the order they arrived."""
+    if not members:
+        raise ValueError("an incident needs at least one event")
+    merged = replace(members[0], event_id=event_id or members[0].event_id)
+    merged.sources = list(merged.sources)
+    merged.evidence = list(merged.evidence)
+    merged.report_ids = list(merged.report_ids)
+    merged.figures = list(merged.figures)
+    for m in members[1:]:
+        merged = combine(merged, m)
+    return finish(merged, [m.actor1 for m in members])
+
+
+# --- merging a whole list, blocked ------------------------------------------------------------------------------
+
+
+def _cell(e: Event) -> tuple[int, int] | None:
+    if e.latitude is None or e.longitude is None:
+        return None
+    return (math.floor(e.latitude / GRID_DEG), math.floor(e.longitude / GRID_DEG))
+
+
+def _area(e: Event) -> tuple[str, str]:
+    return ((e.country or str(e.iso or "")).casefold(), (e.admin1 or "").casefold())
+
+
+def _block_keys(e: Event) -> list[tuple]:
+    """Keys an incident is filed under: each day it may mean × (its grid cell, its admin1)."""
+    d0, d1 = date_range(e)
+    days = [d0 + timedelta(days=i) for i in range((d1 - d0).days + 1)]
+    places: list[tuple] = []
+    cell = _cell(e)
+    if cell is not None:
+        places.append(("cell", *cell))
+    places.append(("area", *_area(e)))
+    return [(d, *p) for d in days for p in places]
+
+
+def _probe_keys(e: Event) -> list[tuple]:
+    """Keys to look up for an event: each day it may mean × the 3×3 cells around it and its admin1."""
+    d0, d1 = date_range(e)
+    days = [d0 + timedelta(days=i) for i in range((d1 - d0).days + 1)]
+    places: list[tuple] = [("area", *_area(e))]
+    cell = _cell(e)
+    if cell is not None:
+        places += [("cell", cell[0] + i, cell[1] + j) for i in (-1, 0, 1) for j in (-1, 0, 1)]
+    return [(d, *p) for d in days for p in places]
+
+
+def merge_events(
+    events: Iterable[Event], published: Mapping[str, object] | None = None, sort: bool = True
+) -> list[Event]:
+    """Merge events from many reports into one event per incident.
+
+    ``published`` maps report_id to its publication time (for the revision rule). Events are taken in order of
+    publication (then date), so an incident's id is the id of its first-reported event.
+    """
+    published = published or {}
+    items = [e for e in events if e.event_date is not None]
+    if sort:
+        items.sort(key=lambda e: (str(published.get(e.report_id, "")), e.report_id, e.event_id))
+    members: list[list[Event]] = []
+    heads: list[Event] = []  # each incident's combined event so far (cheap incremental combine)
+    index: dict[tuple, list[int]] = defaultdict(list)
+    for raw in items:
+        m = member(raw, published.get(raw.report_id))
+        seen: set[int] = set()
+        candidates = []
+        for key in _probe_keys(m):
+            for i in index.get(key, ()):
+                if i not in seen:
+                    seen.add(i)
+                    candidates.append(i)
+        best = None
+        best_score = None
+        for i in candidates:
+            if same_incident(heads[i], m):
+                s = _score(heads[i], m)
+                if best_score is None or s < best_score:
+                    best, best_score = i, s
+        if best is None:
+            members.append([m])
+            heads.append(m)
+            i = len(heads) - 1
+        else:
+            i = best
+            members[i].append(m)
+            heads[i] = combine(heads[i], m)
+        for key in _block_keys(heads[i]):
+            if i not in index[key]:
+                index[key].append(i)
+    return [
+        finish(replace(h, event_id=ms[0].event_id), [m.actor1 for m in ms])
+        for h, ms in zip(heads, members, strict=True)
+    ]

@@ -1,0 +1,59 @@
+"""The merge's readable knowledge (merge.toml beside this file), loaded once and compiled to word matchers."""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from pathlib import Path
+
+_PATH = Path(__file__).with_name("merge.toml")
+
+
+@functools.cache
+def load() -> dict:
+    with _PATH.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def words_pattern(words: list[str]) -> re.Pattern:
+    # Longest first so "has risen" wins over "risen"; whole words only so "now" never matches "known".
+    alts = sorted({w.lower() for w in words}, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in alts) + r")\b", re.IGNORECASE)
+
+
+@functools.cache
+def revision_pattern() -> re.Pattern:
+    return words_pattern(load()["revision"]["words"])
+
+
+@functools.cache
+def party_pattern() -> re.Pattern:
+    return words_pattern(load()["parties"]["words"])
+
+
+@functools.cache
+def target_patterns() -> dict[str, re.Pattern]:
+    return {name: words_pattern(words) for name, words in load()["targets"].items() if name != "ignore"}
+
+
+@functools.cache
+def target_ignore_pattern() -> re.Pattern:
+    return words_pattern(load()["targets"].get("ignore") or ["\x00"])
+
+
+@functools.cache
+def compatible_sub_types() -> frozenset[frozenset[str]]:
+    pairs = set()
+    for group in load()["sub_event_types"]["compatible"]:
+        for a in group:
+            for b in group:
+                if a != b:
+                    pairs.add(frozenset((a, b)))
+    return frozenset(pairs)
+
+
+def targets_in(text: str) -> set[str]:
+    """Target classes a text names ("hospital", "market"...)."""
+    text = target_ignore_pattern().sub(" ", text)
+    return {name for name, pat in target_patterns().items() if pat.search(text)}

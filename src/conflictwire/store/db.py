@@ -1,0 +1,882 @@
+"""The embedded event database: reports in, merged events out, one transaction per report.
+
+    >>> from conflictwire.store import Store
+    >>> store = Store("conflict.duckdb")
+    >>> store.ingest(reports)            # Report or InputError items; skips what is stored already
+    >>> store.events(country="Syria", date_from="2024-12-01", limit=20)   # a pandas DataFrame
+
+Extraction and writing are separable (issue 6 runs extraction elsewhere): ``has_report`` says whether a report
+needs extracting at all, ``add`` writes one report's extraction and merges it with the stored events.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from ..errors import InputError
+from ..merge import derive, find_match, member
+from ..merge.incidents import date_range
+from ..model import ACLED_COLUMNS, Event, Extraction, Report, Toll, content_hash
+from . import schema
+
+EVENT_COLUMNS = ACLED_COLUMNS + ["fatalities_low", "fatalities_high", "grade", "grade_reasons"]
+_DB_COLUMNS = EVENT_COLUMNS + ["first_report_id", "search_text", "created_at", "updated_at"]
+SORTABLE = {
+    "event_date",
+    "fatalities",
+    "fatalities_high",
+    "country",
+    "admin1",
+    "location",
+    "event_type",
+    "sub_event_type",
+    "grade",
+    "event_id",
+    "updated_at",
+    "created_at",
+}
+_CANDIDATE_DEG = 0.35  # a box a little wider than merge.REGION_KM around a new event
+
+
+def default_path() -> Path:
+    env = os.environ.get("CONFLICTWIRE_DB")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("conflictwire")) / "conflictwire.duckdb"
+
+
+def report_hash(report: Report) -> str:
+    """Content identity, taken on the text as extraction reads it (normalising is same-length and idempotent)."""
+    from ..extract.nlp import normalise
+
+    return content_hash(normalise(report.text))
+
+
+@dataclass
+class IngestSummary:
+    read: int = 0
+    skipped: int = 0
+    stored: int = 0
+    replaced: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    events: int = 0  # new incidents
+    merged: int = 0  # reports' events that joined an incident already stored
+    tolls: int = 0
+
+    def to_dict(self) -> dict:
+        return {
+            "read": self.read,
+            "skipped": self.skipped,
+            "stored": self.stored,
+            "replaced": self.replaced,
+            "failed": [{"where": w, "reason": r} for w, r in self.failed],
+            "events": self.events,
+            "merged": self.merged,
+            "tolls": self.tolls,
+        }
+
+
+@dataclass
+class AddResult:
+    skipped: bool = False
+    replaced: int = 0
+    events: int = 0
+    merged: int = 0
+    tolls: int = 0
+    event_ids: list[str] = field(default_factory=list)
+
+
+def _where(report: Report) -> str:
+    return report.path or report.url or report.report_id
+
+
+def _iso(v):
+    if v is None:
+        return None
+    if isinstance(v, float) and pd.isna(v):
+        return None
+    if isinstance(v, pd.Timestamp):
+        return v.isoformat()
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    return v
+
+
+def _clean(v):
+    """DuckDB/pandas values to plain JSON-ready Python values."""
+    if v is None:
+        return None
+    if isinstance(v, (list, tuple)):
+        return [_clean(x) for x in v]
+    if hasattr(v, "tolist") and not isinstance(v, (str, bytes)):
+        return _clean(v.tolist())
+    if isinstance(v, float) and v != v:
+        return None
+    if isinstance(v, (datetime, date, pd.Timestamp)):
+        return _iso(v)
+    if v is pd.NaT:
+        return None
+    return v
+
+
+def records(df: pd.DataFrame) -> list[dict]:
+    """A query's DataFrame as JSON-ready dicts (dates as ISO strings, NaN as None)."""
+    out = []
+    for row in df.to_dict(orient="records"):
+        d = {k: _clean(v) for k, v in row.items()}
+        if isinstance(d.get("event_date"), str):
+            d["event_date"] = d["event_date"][:10]
+        out.append(d)
+    return out
+
+
+def _search_text(e: Event) -> str:
+    parts = [
+        e.location,
+        e.admin2,
+        e.admin1,
+        e.country,
+        e.actor1,
+        e.actor2,
+        e.assoc_actor_1,
+        e.assoc_actor_2,
+        e.event_type,
+        e.sub_event_type,
+        e.notes,
+        e.source,
+    ]
+    parts += [ev.text for ev in e.evidence]
+    return " ".join(p for p in parts if p).casefold()
+
+
+class Store:
+    """A conflictwire database (DuckDB file). Query methods return pandas DataFrames."""
+
+    def __init__(self, path: str | os.PathLike | None = None, read_only: bool = False):
+        self.path = Path(path) if path else default_path()
+        self.read_only = read_only
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        elif not self.path.exists():
+            raise InputError(str(self.path), "no such database")
+        try:
+            self._con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.IOException as exc:
+            msg = str(exc)
+            if "lock" in msg.lower():
+                raise InputError(str(self.path), "the database is in use by another process") from None
+            raise InputError(str(self.path), f"cannot open the database: {msg.splitlines()[0]}") from None
+        except duckdb.Error as exc:
+            raise InputError(
+                str(self.path), f"not a conflictwire database: {str(exc).splitlines()[0]}"
+            ) from None
+        self._lock = threading.RLock()
+        if read_only:
+            have = schema.current_version(self._con) if self._has_table("schema_version") else 0
+            if have < schema.LATEST:
+                raise InputError(
+                    str(self.path), f"database schema {have} is older than {schema.LATEST}: open it writable"
+                )
+        else:
+            with self._lock:
+                schema.migrate(self._con)
+
+    # --- plumbing -------------------------------------------------------------------------------------------
+
+    def _has_table(self, name: str) -> bool:
+        row = self._con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
+        ).fetchone()
+        return bool(row[0])
+
+    def _cur(self):
+        # DuckDB connections are not shared between threads; a cursor is a cheap connection of its own.
+        return self._con.cursor()
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        return schema.current_version(self._con) if not self.read_only else schema.LATEST
+
+    # --- writing --------------------------------------------------------------------------------------------
+
+    def has_report(self, report: Report) -> bool:
+        """Is exactly this report (same content) stored? False for a changed version of a stored URL."""
+        row = (
+            self._cur()
+            .execute("SELECT 1 FROM reports WHERE content_hash = ? LIMIT 1", [report_hash(report)])
+            .fetchone()
+        )
+        return row is not None
+
+    def add(self, extraction: Extraction, content_hash: str | None = None) -> AddResult:
+        """Write one report's extraction and merge its events with the stored ones, in one transaction."""
+        total = AddResult()
+        for report in extraction.reports:
+            events = [e for e in extraction.events if e.report_id in ("", report.report_id)]
+            tolls = [t for t in extraction.tolls if t.report_id in ("", report.report_id)]
+            if len(extraction.reports) == 1:
+                events, tolls = extraction.events, extraction.tolls
+            r = self._add_one(report, events, tolls, content_hash or report_hash(report))
+            total.skipped = total.skipped or r.skipped
+            total.replaced += r.replaced
+            total.events += r.events
+            total.merged += r.merged
+            total.tolls += r.tolls
+            total.event_ids += r.event_ids
+        return total
+
+    def _add_one(self, report: Report, events: list[Event], tolls: list[Toll], h: str) -> AddResult:
+        result = AddResult()
+        with self._lock:
+            con = self._con
+            con.execute("BEGIN TRANSACTION")
+            try:
+                if con.execute("SELECT 1 FROM reports WHERE content_hash = ? LIMIT 1", [h]).fetchone():
+                    con.execute("ROLLBACK")
+                    result.skipped = True
+                    return result
+                # A changed version of a stored report (same URL or same id): its old contribution goes first.
+                old = con.execute(
+                    "SELECT report_id FROM reports WHERE report_id = ? OR (url = ? AND url <> '')",
+                    [report.report_id, report.url or ""],
+                ).fetchall()
+                for (rid,) in old:
+                    self._remove_report(rid)
+                    result.replaced += 1
+                now = datetime.now(UTC)
+                con.execute(
+                    "INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        report.report_id,
+                        h,
+                        report.url,
+                        report.outlet,
+                        report.title,
+                        report.published,
+                        report.text,
+                        report.path,
+                        now,
+                    ],
+                )
+                seq = con.execute("SELECT coalesce(max(seq), 0) FROM event_reports").fetchone()[0]
+                for i, raw in enumerate(events):
+                    raw.report_id = raw.report_id or report.report_id
+                    if not raw.event_id:
+                        raw.event_id = f"{report.report_id}-{i + 1}"
+                    m = member(raw, report.published)
+                    seq += 1
+                    match = find_match(m, self._candidates(m)) if m.event_date else None
+                    if match is None:
+                        event_id = m.event_id
+                        members = [m]
+                        result.events += 1
+                    else:
+                        event_id = match.event_id
+                        members = self._members(event_id) + [m]
+                        result.merged += 1
+                    con.execute(
+                        "INSERT INTO event_reports VALUES (?, ?, ?, ?, ?)",
+                        [event_id, report.report_id, m.event_id, seq, json.dumps(m.to_dict(), default=_iso)],
+                    )
+                    self._write_event(derive(members, event_id), members, now)
+                    result.event_ids.append(event_id)
+                for j, t in enumerate(tolls):
+                    self._write_toll(t, report.report_id, j)
+                    result.tolls += 1
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        return result
+
+    def _write_toll(self, t: Toll, report_id: str, j: int) -> None:
+        self._con.execute(
+            "INSERT INTO tolls VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                f"{report_id}-t{j + 1}",
+                t.report_id or report_id,
+                t.kind,
+                t.killed,
+                t.children,
+                t.civilians,
+                t.injured,
+                t.period_start,
+                t.period_end,
+                t.country,
+                t.admin1,
+                t.location,
+                t.source,
+                json.dumps([ev.to_dict() for ev in t.evidence]),
+            ],
+        )
+
+    def _remove_report(self, report_id: str) -> None:
+        """Take a report's contribution out: its members leave their incidents, which are derived again."""
+        con = self._con
+        affected = [
+            r[0]
+            for r in con.execute(
+                "SELECT DISTINCT event_id FROM event_reports WHERE report_id = ? ORDER BY event_id",
+                [report_id],
+            ).fetchall()
+        ]
+        con.execute("DELETE FROM event_reports WHERE report_id = ?", [report_id])
+        now = datetime.now(UTC)
+        for event_id in affected:
+            members = self._members(event_id)
+            if members:
+                self._write_event(derive(members, event_id), members, now)
+            else:
+                self._delete_event(event_id)
+        con.execute("DELETE FROM tolls WHERE report_id = ?", [report_id])
+        con.execute("DELETE FROM reports WHERE report_id = ?", [report_id])
+
+    def _delete_event(self, event_id: str) -> None:
+        for table in ("events", "event_sources", "evidence", "event_figures"):
+            self._con.execute(f"DELETE FROM {table} WHERE event_id = ?", [event_id])
+
+    def _members(self, event_id: str) -> list[Event]:
+        rows = self._con.execute(
+            "SELECT member FROM event_reports WHERE event_id = ? ORDER BY seq", [event_id]
+        ).fetchall()
+        return [Event.from_dict(json.loads(r[0])) for r in rows]
+
+    def _write_event(self, e: Event, members: list[Event], now: datetime) -> None:
+        con = self._con
+        row = con.execute("SELECT created_at FROM events WHERE event_id = ?", [e.event_id]).fetchone()
+        created = row[0] if row else now
+        self._delete_event(e.event_id)
+        values = [getattr(e, c) for c in ACLED_COLUMNS] + [
+            e.fatalities_low,
+            e.fatalities_high,
+            e.grade,
+            list(e.grade_reasons),
+            members[0].report_id,
+            _search_text(e),
+            created,
+            now,
+        ]
+        con.execute(
+            f"INSERT INTO events ({', '.join(_DB_COLUMNS)}) VALUES ({', '.join('?' * len(values))})", values
+        )
+        srows = [(e.event_id, m.report_id, s.name, s.stance) for m in members for s in m.sources]
+        if srows:
+            con.executemany("INSERT INTO event_sources VALUES (?, ?, ?, ?)", srows)
+        erows = [(e.event_id, v.report_id, v.text, v.start, v.end) for v in e.evidence]
+        if erows:
+            con.executemany("INSERT INTO evidence VALUES (?, ?, ?, ?, ?)", erows)
+        frows = [
+            (
+                e.event_id,
+                f.get("report_id"),
+                f.get("source"),
+                f.get("killed"),
+                f.get("published"),
+                bool(f.get("revised")),
+            )
+            for f in e.figures
+        ]
+        if frows:
+            con.executemany("INSERT INTO event_figures VALUES (?, ?, ?, ?, ?, ?)", frows)
+
+    def _candidates(self, m: Event) -> list[Event]:
+        """Stored incidents that could be this event's: near in time (a month either way) and in place."""
+        d0, d1 = date_range(m)
+        params: list = [d0 - timedelta(days=31), d1]
+        place = ["(lower(location) = lower(?) AND location <> '')"]
+        pparams: list = [m.location or ""]
+        if m.latitude is not None and m.longitude is not None:
+            place.append("(latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?)")
+            pparams += [
+                m.latitude - _CANDIDATE_DEG,
+                m.latitude + _CANDIDATE_DEG,
+                m.longitude - _CANDIDATE_DEG * 1.5,
+                m.longitude + _CANDIDATE_DEG * 1.5,
+            ]
+        if m.admin1:
+            place.append("(lower(admin1) = lower(?))")
+            pparams.append(m.admin1)
+        sql = "SELECT event_id FROM events WHERE event_date BETWEEN ? AND ? AND (" + " OR ".join(place) + ")"
+        ids = [r[0] for r in self._con.execute(sql, params + pparams).fetchall()]
+        return self._load_events(ids, con=self._con)
+
+    # --- reading --------------------------------------------------------------------------------------------
+
+    def _load_events(self, ids: list[str], con=None) -> list[Event]:
+        """Full Event objects (sources, evidence, figures, report_ids) for these ids."""
+        if not ids:
+            return []
+        con = con or self._cur()
+        df = con.execute(
+            f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE list_contains(?, event_id)", [ids]
+        ).df()
+        detail = self._details(ids, con)
+        out = []
+        for row in records(df):
+            d = detail.get(row["event_id"], {})
+            row["sources"] = [{"name": s["name"], "stance": s["stance"]} for s in d.get("sources", [])]
+            row["evidence"] = d.get("evidence", [])
+            row["report_ids"] = d.get("report_ids", [])
+            row["figures"] = d.get("figures", [])
+            row["grade_reasons"] = row.get("grade_reasons") or []
+            e = Event.from_dict(row)
+            # Sources are unique per (name, stance) on the merged event.
+            seen, uniq = set(), []
+            for s in e.sources:
+                if (s.name.casefold(), s.stance) not in seen:
+                    seen.add((s.name.casefold(), s.stance))
+                    uniq.append(s)
+            e.sources = uniq
+            out.append(e)
+        return out
+
+    def _details(self, ids: list[str], con) -> dict[str, dict]:
+        out: dict[str, dict] = {
+            i: {"sources": [], "evidence": [], "report_ids": [], "figures": []} for i in ids
+        }
+        for eid, rid in con.execute(
+            "SELECT event_id, report_id FROM event_reports WHERE list_contains(?, event_id) ORDER BY seq",
+            [ids],
+        ).fetchall():
+            if rid not in out[eid]["report_ids"]:
+                out[eid]["report_ids"].append(rid)
+        for eid, rid, name, stance in con.execute(
+            "SELECT s.event_id, s.report_id, s.name, s.stance FROM event_sources s "
+            "LEFT JOIN event_reports r ON r.event_id = s.event_id AND r.report_id = s.report_id "
+            "WHERE list_contains(?, s.event_id) ORDER BY r.seq, s.rowid",
+            [ids],
+        ).fetchall():
+            out[eid]["sources"].append({"name": name, "stance": stance, "report_id": rid})
+        for eid, rid, text, start, end in con.execute(
+            'SELECT event_id, report_id, text, start, "end" FROM evidence WHERE list_contains(?, event_id) '
+            "ORDER BY rowid",
+            [ids],
+        ).fetchall():
+            out[eid]["evidence"].append({"report_id": rid, "text": text, "start": start, "end": end})
+        for eid, rid, source, killed, published, revised in con.execute(
+            "SELECT event_id, report_id, source, killed, published, revised FROM event_figures "
+            "WHERE list_contains(?, event_id) ORDER BY published NULLS FIRST, rowid",
+            [ids],
+        ).fetchall():
+            out[eid]["figures"].append(
+                {
+                    "report_id": rid,
+                    "source": source,
+                    "killed": killed,
+                    "published": _iso(published),
+                    "revised": bool(revised),
+                }
+            )
+        return out
+
+    @staticmethod
+    def _filters(
+        date_from=None,
+        date_to=None,
+        country=None,
+        admin1=None,
+        event_type=None,
+        sub_event_type=None,
+        actor=None,
+        source=None,
+        grade=None,
+        text=None,
+        bbox=None,
+        report_id=None,
+    ) -> tuple[str, list]:
+        where, params = [], []
+
+        def one_of(column: str, value) -> None:
+            values = [value] if isinstance(value, str) else list(value)
+            values = [v for v in values if v not in (None, "")]
+            if values:
+                where.append(f"lower({column}) IN ({', '.join('lower(?)' for _ in values)})")
+                params.extend(values)
+
+        if date_from:
+            where.append("event_date >= CAST(? AS DATE)")
+            params.append(str(date_from)[:10])
+        if date_to:
+            where.append("event_date <= CAST(? AS DATE)")
+            params.append(str(date_to)[:10])
+        if country:
+            values = [country] if isinstance(country, (str, int)) else list(country)
+            names = [str(v) for v in values if not str(v).isdigit()]
+            isos = [int(v) for v in values if str(v).isdigit()]
+            parts = []
+            if names:
+                parts.append(f"lower(country) IN ({', '.join('lower(?)' for _ in names)})")
+                params.extend(names)
+            if isos:
+                parts.append(f"iso IN ({', '.join('?' for _ in isos)})")
+                params.extend(isos)
+            where.append("(" + " OR ".join(parts) + ")")
+        if admin1:
+            one_of("admin1", admin1)
+        if event_type:
+            one_of("event_type", event_type)
+        if sub_event_type:
+            one_of("sub_event_type", sub_event_type)
+        if grade:
+            one_of("grade", grade)
+        if actor:
+            where.append(
+                "(actor1 ILIKE ? OR actor2 ILIKE ? OR assoc_actor_1 ILIKE ? OR assoc_actor_2 ILIKE ?)"
+            )
+            params += [f"%{actor}%"] * 4
+        if source:
+            where.append("source ILIKE ?")
+            params.append(f"%{source}%")
+        if text:
+            for word in str(text).casefold().split():
+                where.append("contains(search_text, ?)")
+                params.append(word)
+        if bbox:
+            if isinstance(bbox, str):
+                try:
+                    bbox = [float(x) for x in bbox.split(",")]
+                except ValueError:
+                    raise InputError("bbox", f"expected minlon,minlat,maxlon,maxlat, not {bbox!r}") from None
+            if len(bbox) != 4:
+                raise InputError("bbox", "expected four numbers: minlon,minlat,maxlon,maxlat")
+            minlon, minlat, maxlon, maxlat = (float(x) for x in bbox)
+            where.append("longitude BETWEEN ? AND ? AND latitude BETWEEN ? AND ?")
+            params += [minlon, maxlon, minlat, maxlat]
+        if report_id:
+            where.append("event_id IN (SELECT event_id FROM event_reports WHERE report_id = ?)")
+            params.append(report_id)
+        return (" WHERE " + " AND ".join(where)) if where else "", params
+
+    @staticmethod
+    def _order(sort: str | None) -> str:
+        keys = []
+        for part in (sort or "-event_date").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            desc = part.startswith("-")
+            name = part.lstrip("-+")
+            if name not in SORTABLE:
+                raise InputError(
+                    "sort", f"cannot sort by {name!r}; choose from {', '.join(sorted(SORTABLE))}"
+                )
+            keys.append(f"{name} {'DESC' if desc else 'ASC'} NULLS LAST")
+        keys.append("event_id ASC")
+        return " ORDER BY " + ", ".join(keys)
+
+    def events(
+        self,
+        date_from=None,
+        date_to=None,
+        country=None,
+        admin1=None,
+        event_type=None,
+        sub_event_type=None,
+        actor=None,
+        source=None,
+        grade=None,
+        text=None,
+        bbox=None,
+        sort: str | None = "-event_date",
+        limit: int | None = 100,
+        offset: int = 0,
+        report_id=None,
+        details: bool = False,
+    ) -> pd.DataFrame:
+        """Merged events matching every filter given. ``df.attrs["total"]`` is the count before limit/offset.
+
+        Columns: ACLED's, then fatalities_low, fatalities_high, grade, grade_reasons, report_ids (and with
+        ``details`` the lists sources, evidence and figures). ``sort``: a column, "-" for descending, commas.
+        """
+        where, params = self._filters(
+            date_from, date_to, country, admin1, event_type, sub_event_type, actor, source, grade, text, bbox,
+            report_id,
+        )  # fmt: skip
+        con = self._cur()
+        total = con.execute(f"SELECT count(*) FROM events{where}", params).fetchone()[0]
+        sql = f"SELECT {', '.join(EVENT_COLUMNS)}, first_report_id, created_at, updated_at FROM events{where}"
+        sql += self._order(sort)
+        if limit is not None:
+            sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+        elif offset:
+            sql += f" OFFSET {int(offset)}"
+        df = con.execute(sql, params).df()
+        ids = df["event_id"].tolist()
+        detail = self._details(ids, con) if ids else {}
+        df["report_ids"] = [detail[i]["report_ids"] for i in ids] if ids else []
+        if details:
+            df["sources"] = [
+                [{"name": s["name"], "stance": s["stance"]} for s in _unique_sources(detail[i]["sources"])]
+                for i in ids
+            ]
+            df["evidence"] = [detail[i]["evidence"] for i in ids]
+            df["figures"] = [detail[i]["figures"] for i in ids]
+        df.attrs["total"] = int(total)
+        return df
+
+    def count_events(self, **filters) -> int:
+        where, params = self._filters(**filters)
+        return int(self._cur().execute(f"SELECT count(*) FROM events{where}", params).fetchone()[0])
+
+    def event(self, event_id: str) -> dict | None:
+        """One merged event with its sources (and the report each came from), evidence, figures, reports, tolls."""
+        con = self._cur()
+        df = con.execute(
+            f"SELECT {', '.join(EVENT_COLUMNS)}, first_report_id, created_at, updated_at FROM events "
+            "WHERE event_id = ?",
+            [event_id],
+        ).df()
+        if df.empty:
+            return None
+        e = records(df)[0]
+        detail = self._details([event_id], con)[event_id]
+        e["grade_reasons"] = e.get("grade_reasons") or []
+        e["sources"] = _unique_sources(detail["sources"])
+        e["source_reports"] = detail["sources"]
+        e["evidence"] = detail["evidence"]
+        e["figures"] = detail["figures"]
+        e["report_ids"] = detail["report_ids"]
+        e["reports"] = records(
+            con.execute(
+                "SELECT report_id, url, outlet, title, published, path FROM reports "
+                "WHERE list_contains(?, report_id) ORDER BY published, report_id",
+                [detail["report_ids"]],
+            ).df()
+        )
+        tolls = pd.DataFrame()
+        if e.get("admin1") or e.get("country"):
+            tolls = self.tolls(country=e.get("country") or None, admin1=e.get("admin1") or None, limit=50)
+        e["tolls"] = records(tolls) if not tolls.empty else []
+        return e
+
+    def tolls(
+        self,
+        date_from=None,
+        date_to=None,
+        country=None,
+        admin1=None,
+        source=None,
+        kind=None,
+        report_id=None,
+        limit: int | None = 1000,
+        offset: int = 0,
+    ) -> pd.DataFrame:
+        """Cumulative (and area) tolls, a time series per source and area: never summed into events."""
+        where, params = [], []
+        if date_from:
+            where.append("coalesce(period_end, period_start) >= CAST(? AS DATE)")
+            params.append(str(date_from)[:10])
+        if date_to:
+            where.append("coalesce(period_start, period_end) <= CAST(? AS DATE)")
+            params.append(str(date_to)[:10])
+        for col, val in (("country", country), ("admin1", admin1), ("kind", kind)):
+            if val:
+                where.append(f"lower({col}) = lower(?)")
+                params.append(val)
+        if source:
+            where.append("t.source ILIKE ?")
+            params.append(f"%{source}%")
+        if report_id:
+            where.append("t.report_id = ?")
+            params.append(report_id)
+        sql = (
+            "SELECT t.toll_id, t.report_id, t.kind, t.killed, t.children, t.civilians, t.injured, t.period_start, "
+            "t.period_end, t.country, t.admin1, t.location, t.source, t.evidence, r.published, r.outlet "
+            "FROM tolls t LEFT JOIN reports r USING (report_id)"
+        )
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY t.country, t.admin1, t.source, coalesce(t.period_end, t.period_start), r.published, t.toll_id"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+        df = self._cur().execute(sql, params).df()
+        df["evidence"] = [json.loads(v) if isinstance(v, str) else (v or []) for v in df["evidence"]]
+        return df
+
+    def reports(
+        self,
+        date_from=None,
+        date_to=None,
+        outlet=None,
+        url=None,
+        text=None,
+        with_text: bool = False,
+        limit: int | None = 1000,
+        offset: int = 0,
+    ) -> pd.DataFrame:
+        """Stored reports (newest first) with how many events each contributed to."""
+        where, params = [], []
+        if date_from:
+            where.append("published >= CAST(? AS TIMESTAMPTZ)")
+            params.append(str(date_from))
+        if date_to:
+            where.append("CAST(published AS DATE) <= CAST(? AS DATE)")
+            params.append(str(date_to)[:10])
+        if outlet:
+            where.append("outlet ILIKE ?")
+            params.append(f"%{outlet}%")
+        if url:
+            where.append("url = ?")
+            params.append(url)
+        if text:
+            where.append("(text ILIKE ? OR title ILIKE ?)")
+            params += [f"%{text}%"] * 2
+        cols = "r.report_id, r.content_hash, r.url, r.outlet, r.title, r.published, r.path, r.ingested_at"
+        if with_text:
+            cols += ", r.text"
+        sql = (
+            f"SELECT {cols}, (SELECT count(DISTINCT event_id) FROM event_reports e WHERE e.report_id = r.report_id) "
+            "AS events FROM reports r"
+        )
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY r.published DESC, r.report_id"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+        return self._cur().execute(sql, params).df()
+
+    def stats(self, top: int = 50, **filters) -> dict:
+        """Counts and fatalities: totals, by week, by event type, by admin1, by actor (same filters as events)."""
+        where, params = self._filters(**filters)
+        con = self._cur()
+        base = f"(SELECT * FROM events{where})"
+        totals = con.execute(
+            f"SELECT count(*) AS events, coalesce(sum(fatalities), 0)::BIGINT AS fatalities FROM {base}",
+            params,
+        ).fetchone()
+        return {
+            "events": int(totals[0]),
+            "fatalities": int(totals[1]),
+            "reports": int(con.execute("SELECT count(*) FROM reports").fetchone()[0]),
+            "by_week": con.execute(
+                f"SELECT date_trunc('week', event_date)::DATE AS week, count(*) AS events, "
+                f"coalesce(sum(fatalities), 0)::BIGINT AS fatalities FROM {base} GROUP BY 1 ORDER BY 1",
+                params,
+            ).df(),
+            "by_type": con.execute(
+                f"SELECT event_type, sub_event_type, count(*) AS events, coalesce(sum(fatalities), 0)::BIGINT AS fatalities "
+                f"FROM {base} GROUP BY 1, 2 ORDER BY events DESC, 1, 2",
+                params,
+            ).df(),
+            "by_admin1": con.execute(
+                f"SELECT country, admin1, count(*) AS events, coalesce(sum(fatalities), 0)::BIGINT AS fatalities "
+                f"FROM {base} GROUP BY 1, 2 ORDER BY events DESC, 1, 2 LIMIT {int(top)}",
+                params,
+            ).df(),
+            "by_actor": con.execute(
+                f"SELECT actor, count(*) AS events, coalesce(sum(fatalities), 0)::BIGINT AS fatalities FROM ("
+                f"SELECT actor1 AS actor, fatalities FROM {base} WHERE actor1 <> '' UNION ALL "
+                f"SELECT actor2 AS actor, fatalities FROM {base} WHERE actor2 <> '') "
+                f"GROUP BY 1 ORDER BY events DESC, 1 LIMIT {int(top)}",
+                params + params,
+            ).df(),
+        }
+
+    # --- the whole job --------------------------------------------------------------------------------------
+
+    def ingest(
+        self,
+        items: Iterable[Report | InputError],
+        progress: Callable[[str, str], None] | None = None,
+        batch_size: int = 32,
+    ) -> IngestSummary:
+        """Read, skip what is stored, extract in batches, add each report in its own transaction.
+
+        ``items``: Reports, or InputErrors for inputs that could not be read (recorded as failed; the batch goes
+        on). ``progress(where, status)`` is called once per item with status read-error | skipped | stored |
+        replaced | failed.
+        """
+        summary = IngestSummary()
+        batch: list[tuple[Report, str]] = []
+
+        def note(where: str, status: str) -> None:
+            if progress is not None:
+                progress(where, status)
+
+        def flush() -> None:
+            if batch:
+                self._ingest_batch(batch, summary, note)
+                batch.clear()
+
+        for item in items:
+            if isinstance(item, InputError):
+                summary.failed.append((item.where, item.reason))
+                note(item.where, "read-error")
+                continue
+            summary.read += 1
+            h = report_hash(item)
+            if self._cur().execute("SELECT 1 FROM reports WHERE content_hash = ? LIMIT 1", [h]).fetchone():
+                summary.skipped += 1
+                note(_where(item), "skipped")
+                continue
+            batch.append((item, h))
+            if len(batch) >= batch_size:
+                flush()
+        flush()
+        return summary
+
+    def _ingest_batch(self, batch, summary: IngestSummary, note) -> None:
+        from ..extract.pipeline import extract_report, extract_reports
+
+        try:
+            extractions = list(extract_reports([r for r, _ in batch]))
+        except Exception:
+            # One bad report must not sink its batch: extract them one by one to find it.
+            extractions = []
+            for report, _ in batch:
+                try:
+                    extractions.append(extract_report(report))
+                except Exception as exc:
+                    extractions.append(exc)
+        for (report, h), ex in zip(batch, extractions, strict=True):
+            where = _where(report)
+            if isinstance(ex, Exception):
+                summary.failed.append((where, f"extraction failed: {type(ex).__name__}: {ex}"))
+                note(where, "failed")
+                continue
+            try:
+                r = self.add(ex, content_hash=h)
+            except Exception as exc:
+                summary.failed.append((where, f"could not store: {type(exc).__name__}: {exc}"))
+                note(where, "failed")
+                continue
+            if r.skipped:
+                summary.skipped += 1
+                note(where, "skipped")
+                continue
+            summary.stored += 1
+            summary.replaced += r.replaced
+            summary.events += r.events
+            summary.merged += r.merged
+            summary.tolls += r.tolls
+            note(where, "replaced" if r.replaced else "stored")
+
+
+def _unique_sources(rows: list[dict]) -> list[dict]:
+    seen, out = set(), []
+    for s in rows:
+        k = ((s.get("name") or "").casefold(), s.get("stance"))
+        if k not in seen:
+            seen.add(k)
+            out.append(s)
+    return out
