@@ -39,6 +39,10 @@ class ActorMention:
     kind: str = (
         "armed"  # armed | civilians | source_only (rescue/monitoring orgs that report but do not fight)
     )
+    # "agent" when the words around it make it the one acting ("planted by the KIA", "the army shelled"),
+    # "target" when acted upon ("attacked the convoy of soldiers", "soldiers stepped on a mine"), "" unknown.
+    role: str = ""
+    generic: str = ""  # for country-dependent kinds ("military", "civilians"...): the kind, so a caller can rename
 
 
 @dataclass
@@ -98,6 +102,7 @@ class Attribution:
     party: bool = (
         False  # the source is a party to the conflict (its acknowledgement confirms, its denial contests)
     )
+    actor: str = ""  # for a party: its ACLED actor name ("Military Forces of Syria (2000-2024)"), else ""
 
 
 @dataclass
