@@ -42,7 +42,8 @@ class ActorMention:
     # "agent" when the words around it make it the one acting ("planted by the KIA", "the army shelled"),
     # "target" when acted upon ("attacked the convoy of soldiers", "soldiers stepped on a mine"), "" unknown.
     role: str = ""
-    generic: str = ""  # for country-dependent kinds ("military", "civilians"...): the kind, so a caller can rename
+    # For kinds whose name depends on the country ("military", "civilians"): the kind, so a caller can rename.
+    generic: str = ""
 
 
 @dataclass
