@@ -1,7 +1,394 @@
-"""event_types stage (stub until written): returns no mentions."""
+"""event_types stage: every event mention (trigger) in a report, with its ACLED event and sub-event type.
+
+The knowledge is in ``data/triggers.toml``: word forms and phrases per sub-event type with a weight, words that mark a
+sentence as no ACLED event at all (disasters, accidents, crime, diplomacy, claims of responsibility), cue groups and
+sentence-local rules. The ``Doc`` carries NER and sentences only (no tagger or parser, for speed), so everything here
+matches word forms on LOWER with spaCy's ``PhraseMatcher`` and reads context from nearby tokens:
+
+- rules re-type a trigger from its sentence: aircraft next to a bomb make an Air/drone strike, a thrown bomb a
+  Grenade, a named weapon next to "seized" a Disrupted weapons use, the agent of "captured" decides Government
+  regains territory vs Non-state actor overtakes territory, the victim of "killed" decides Attack vs Armed clash,
+  and what happens to protesters decides among the four protest and riot sub-event types;
+- a non-event word that outweighs a sentence's violent words empties the sentence ("an earthquake killed 20");
+- words just before a trigger mark it negated ("denied shelling") or hypothetical ("threatened to attack").
+
+``primary(triggers)`` picks the one trigger that stands for a report's first event: the strongest trigger of the
+first sentence that tells an event.
+"""
 
 from __future__ import annotations
 
+import functools
+import tomllib
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
 
-def find(doc) -> list:
-    return []
+from spacy.matcher import PhraseMatcher
+from spacy.util import filter_spans
+
+from .mentions import TriggerMention
+
+# ---------------------------------------------------------------------------------------------------------------
+# The lexicon
+
+
+@dataclass(frozen=True)
+class Entry:
+    group: str
+    sub: str  # "" for a non-event entry
+    weight: float
+    kind: str = ""  # non-event kind: natural disaster, accident, crime, diplomacy, attribution
+    check_negation: bool = True
+
+
+@dataclass(frozen=True)
+class Rule:
+    groups: frozenset[str]
+    then: str
+    cue: str = ""
+    scope: str = "sentence"
+    window: int = 8
+    require: str = ""
+    unless: str = ""
+    weight: float | None = None
+
+
+@dataclass
+class Lexicon:
+    types: dict[str, tuple[str, str]]
+    entries: list[Entry]
+    phrases: list[list[str]]  # per entry
+    cues: dict[str, list[str]]
+    rules: list[Rule]
+    negation_near: frozenset[str]
+    negation_far: frozenset[str]
+    hypothetical: frozenset[str]
+    _matchers: dict = field(default_factory=dict)
+
+    def matchers(self, vocab) -> tuple[PhraseMatcher, PhraseMatcher]:
+        """One trigger matcher and one cue matcher per vocabulary, built once."""
+        key = id(vocab)
+        if key not in self._matchers:
+            tokenizer = _tokenizer()
+            triggers = PhraseMatcher(vocab, attr="LOWER")
+            for i, words in enumerate(self.phrases):
+                triggers.add(f"T{i}", list(tokenizer.pipe(words)))
+            cues = PhraseMatcher(vocab, attr="LOWER")
+            for name, words in self.cues.items():
+                cues.add(name, list(tokenizer.pipe(words)))
+            self._matchers[key] = (triggers, cues)
+        return self._matchers[key]
+
+
+@functools.cache
+def _tokenizer():
+    # The English tokenizer the pipeline uses, so multiword phrases split the way report text does.
+    from spacy.lang.en import English
+
+    return English().tokenizer
+
+
+def _load_toml() -> dict:
+    with resources.files("conflictwire.data").joinpath("triggers.toml").open("rb") as fh:
+        return tomllib.load(fh)
+
+
+@functools.cache
+def lexicon() -> Lexicon:
+    raw = _load_toml()
+    types = {sub: (pair[0], pair[1]) for sub, pair in raw["types"].items()}
+    entries: list[Entry] = []
+    phrases: list[list[str]] = []
+    for item in raw.get("trigger", []):
+        sub = item["sub"]
+        if sub not in types:
+            raise ValueError(f"triggers.toml: unknown sub-event type {sub!r}")
+        entries.append(
+            Entry(
+                group=item.get("group", sub),
+                sub=sub,
+                weight=float(item["weight"]),
+                check_negation=item.get("check_negation", True),
+            )
+        )
+        phrases.append([w.lower() for w in item["words"]])
+    for item in raw.get("nonevent", []):
+        entries.append(Entry(group="nonevent", sub="", weight=float(item["weight"]), kind=item["kind"]))
+        phrases.append([w.lower() for w in item["words"]])
+    rules = []
+    for item in raw.get("rule", []):
+        then = item["then"]
+        if then and then not in types:
+            raise ValueError(f"triggers.toml: rule to unknown sub-event type {then!r}")
+        for name in (item.get("cue", ""), item.get("require", ""), item.get("unless", "")):
+            if name and name not in raw["cues"] and name not in ("state", "nonstate"):
+                raise ValueError(f"triggers.toml: rule uses unknown cue group {name!r}")
+        rules.append(
+            Rule(
+                groups=frozenset(item["groups"]),
+                then=then,
+                cue=item.get("cue", ""),
+                scope=item.get("scope", "sentence"),
+                window=int(item.get("window", 8)),
+                require=item.get("require", ""),
+                unless=item.get("unless", ""),
+                weight=item.get("weight"),
+            )
+        )
+    return Lexicon(
+        types=types,
+        entries=entries,
+        phrases=phrases,
+        cues={k: [w.lower() for w in v] for k, v in raw["cues"].items()},
+        rules=rules,
+        negation_near=frozenset(raw["negation"]["near"]),
+        negation_far=frozenset(raw["negation"]["far"]),
+        hypothetical=frozenset(raw["hypothetical"]["words"]),
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Finding triggers
+
+
+@dataclass
+class _Span:
+    start: int  # token indices
+    end: int
+    entry: Entry
+    sub: str
+    weight: float
+
+
+class _Sentence:
+    """Cue matches of one sentence, by group, as sorted token spans."""
+
+    def __init__(self, start: int, end: int, cues: dict[str, list[tuple[int, int]]]):
+        self.start, self.end = start, end
+        self.cues = cues
+
+    def spans(self, group: str) -> list[tuple[int, int]]:
+        return self.cues.get(group, [])
+
+    def has(self, group: str, lo: int | None = None, hi: int | None = None, skip=(0, 0)) -> bool:
+        """A cue of ``group`` inside [lo, hi) (default: the sentence), not overlapping the token span ``skip``."""
+        lo = self.start if lo is None else max(lo, self.start)
+        hi = self.end if hi is None else min(hi, self.end)
+        for s, e in self.spans(group):
+            if s >= lo and e <= hi and (e <= skip[0] or s >= skip[1]):
+                return True
+        return False
+
+
+def _is_passive(doc, start: int, end: int, sent: _Sentence) -> bool:
+    """'were killed', 'was attacked', 'killed by': the victim comes before the verb."""
+    for i in range(max(sent.start, start - 2), start):
+        if doc[i].lower_ in _PASSIVE:
+            return True
+    return end < sent.end and doc[end].lower_ == "by"
+
+
+_PASSIVE = frozenset({"was", "were", "been", "being", "is", "are", "got", "get", "gets"})
+_SPEECH = frozenset(
+    {
+        "said",
+        "says",
+        "say",
+        "told",
+        "reported",
+        "confirmed",
+        "stated",
+        "spokesman",
+        "spokesperson",
+        "official",
+        "officials",
+        "source",
+        "sources",
+        "statement",
+        "announced",
+        "chief",
+    }
+)
+
+
+def _victim_has(doc, sp: _Span, sent: _Sentence, group: str) -> bool:
+    """Who it was done to: the words after an active verb, before a passive one (ten tokens at most).
+
+    A cue word that introduces a statement ("police said") names a source, not a victim.
+    """
+    if _is_passive(doc, sp.start, sp.end, sent):
+        lo, hi = max(sent.start, sp.start - 10), sp.start
+    else:
+        lo, hi = sp.end, min(sent.end, sp.end + 10)
+    for s, e in sent.spans(group):
+        if s >= lo and e <= hi:
+            after = {doc[j].lower_ for j in range(e, min(sent.end, e + 2))}
+            if not after & _SPEECH:
+                return True
+    return False
+
+
+def _agent(doc, sp: _Span, sent: _Sentence) -> str:
+    """Who did it: 'state', 'nonstate' or ''. The actor word after 'by' for a passive verb, else the nearest before."""
+    if _is_passive(doc, sp.start, sp.end, sent):
+        by = next((i for i in range(sp.end, min(sent.end, sp.end + 4)) if doc[i].lower_ == "by"), None)
+        if by is not None:
+            found = [
+                (s, g)
+                for g in ("state", "nonstate")
+                for s, e in sent.spans(g)
+                if by < s <= by + 8 and s < sent.end
+            ]
+            if found:
+                return min(found)[1]
+    best: tuple[int, int, str] | None = None  # (end, length, group): nearest end, then the longer phrase
+    for g in ("nonstate", "state"):
+        for s, e in sent.spans(g):
+            if e <= sp.start and s >= sent.start:
+                key = (e, e - s, g)
+                if best is None or key[:2] > best[:2]:
+                    best = key
+    return best[2] if best else ""
+
+
+def _rule_matches(doc, rule: Rule, sp: _Span, sent: _Sentence) -> bool:
+    if sp.entry.group not in rule.groups:
+        return False
+    if rule.require and not sent.has(rule.require):
+        return False
+    if rule.unless and sent.has(rule.unless):
+        return False
+    if not rule.cue:
+        return True
+    if rule.scope == "sentence":
+        return sent.has(rule.cue, skip=(sp.start, sp.end))
+    if rule.scope == "window":
+        return sent.has(rule.cue, sp.start - rule.window, sp.end + rule.window, skip=(sp.start, sp.end))
+    if rule.scope == "victim":
+        return _victim_has(doc, sp, sent, rule.cue)
+    if rule.scope == "agent":
+        return _agent(doc, sp, sent) == rule.cue
+    raise ValueError(f"triggers.toml: unknown rule scope {rule.scope!r}")
+
+
+def _flags(doc, sp: _Span, sent: _Sentence, lex: Lexicon) -> tuple[bool, bool]:
+    negated = hypothetical = False
+    if sp.entry.check_negation:
+        for i in range(max(sent.start, sp.start - 8), sp.start):
+            word = doc[i].lower_
+            if word in lex.negation_far or (i >= sp.start - 3 and word in lex.negation_near):
+                negated = True
+    for i in range(max(sent.start, sp.start - 5), sp.start):
+        tok = doc[i]
+        # As written: "may" is a modal, "May" a month.
+        word = tok.lower_ if i == sent.start else tok.text
+        if word in lex.hypothetical:
+            hypothetical = True
+    return negated, hypothetical
+
+
+def _sentences(doc) -> list[tuple[int, int]]:
+    if doc.has_annotation("SENT_START"):
+        return [(s.start, s.end) for s in doc.sents]
+    return [(0, len(doc))]
+
+
+def find(doc) -> list[TriggerMention]:
+    """Every event mention in ``doc``, in text order, with ACLED type, weight and negated/hypothetical flags.
+
+    Mentions of things ACLED does not code (an earthquake, a plane crash, sanctions, a claim of responsibility)
+    come back with an empty event type, as do the weaker violent words of a sentence they dominate.
+    """
+    lex = lexicon()
+    trig_matcher, cue_matcher = lex.matchers(doc.vocab)
+    raw = trig_matcher(doc)
+    if not raw:
+        return []
+    entry_of = {}
+    spans = []
+    for match_id, start, end in raw:
+        span = doc[start:end]
+        key = (start, end)
+        if key not in entry_of:
+            entry_of[key] = int(doc.vocab.strings[match_id][1:])
+            spans.append(span)
+    kept = sorted(filter_spans(spans), key=lambda s: s.start)
+
+    sent_bounds = _sentences(doc)
+    sent_starts = [s for s, _ in sent_bounds]
+    cues_by_sent: list[dict[str, list[tuple[int, int]]]] = [{} for _ in sent_bounds]
+    for match_id, start, end in cue_matcher(doc):
+        si = max(0, bisect_left(sent_starts, start + 1) - 1)
+        cues_by_sent[si].setdefault(doc.vocab.strings[match_id], []).append((start, end))
+    for d in cues_by_sent:
+        for v in d.values():
+            v.sort()
+    # Actor words for the agent rules come from the same cue matcher (groups "state" and "nonstate").
+    sentences = [_Sentence(s, e, cues_by_sent[i]) for i, (s, e) in enumerate(sent_bounds)]
+
+    by_sent: dict[int, list[tuple[_Span, bool, bool]]] = {}
+    for span in kept:
+        entry = lex.entries[entry_of[(span.start, span.end)]]
+        si = max(0, bisect_left(sent_starts, span.start + 1) - 1)
+        sent = sentences[si]
+        sp = _Span(span.start, span.end, entry, entry.sub, entry.weight)
+        for rule in lex.rules:
+            if _rule_matches(doc, rule, sp, sent):
+                sp.sub = rule.then
+                if rule.weight is not None:
+                    sp.weight = float(rule.weight)
+                break
+        if not sp.sub and entry.group != "nonevent":
+            continue  # a context word that found no context ("set up" with no base named)
+        negated, hypothetical = _flags(doc, sp, sent, lex)
+        by_sent.setdefault(si, []).append((sp, negated, hypothetical))
+
+    out: list[TriggerMention] = []
+    for si in sorted(by_sent):
+        items = by_sent[si]
+        live = [(sp.weight, sp) for sp, neg, hyp in items if not neg and not hyp]
+        strongest = max(live, key=lambda x: x[0])[1] if live else None
+        # A non-event that outweighs everything else in its sentence empties the sentence.
+        empty = strongest is not None and strongest.entry.group == "nonevent"
+        s_start = doc[sentences[si].start].idx if sentences[si].start < len(doc) else 0
+        last = doc[sentences[si].end - 1]
+        s_end = last.idx + len(last.text)
+        for sp, neg, hyp in items:
+            sub = "" if empty or sp.entry.group == "nonevent" else sp.sub
+            event_type, disorder = lex.types.get(sub, ("", ""))
+            first, stop = doc[sp.start], doc[sp.end - 1]
+            out.append(
+                TriggerMention(
+                    start=first.idx,
+                    end=stop.idx + len(stop.text),
+                    text=doc.text[first.idx : stop.idx + len(stop.text)],
+                    event_type=event_type,
+                    sub_event_type=sub,
+                    disorder_type=disorder,
+                    weight=round(sp.weight, 3),
+                    negated=neg,
+                    hypothetical=hyp,
+                    sentence_start=s_start,
+                    sentence_end=s_end,
+                    nonevent=sp.entry.kind if sp.entry.group == "nonevent" else "",
+                )
+            )
+    return out
+
+
+def primary(triggers: Sequence[TriggerMention] | Iterable[TriggerMention]) -> TriggerMention | None:
+    """The trigger that stands for the first event told: the strongest real trigger of the first sentence that has
+    one (ties go to the earlier word). Negated, hypothetical and non-event triggers never count."""
+    best: TriggerMention | None = None
+    sentence = None
+    for t in sorted(triggers, key=lambda t: (t.sentence_start, t.start)):
+        if not t.event_type or t.negated or t.hypothetical:
+            continue
+        if sentence is not None and t.sentence_start != sentence:
+            break
+        sentence = t.sentence_start
+        if best is None or t.weight > best.weight:
+            best = t
+    return best
