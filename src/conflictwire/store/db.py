@@ -11,10 +11,12 @@ needs extracting at all, ``add`` writes one report's extraction and merges it wi
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -130,13 +132,17 @@ def _clean(v):
     return v
 
 
+_DATE_COLUMNS = ("event_date", "period_start", "period_end", "week")
+
+
 def records(df: pd.DataFrame) -> list[dict]:
     """A query's DataFrame as JSON-ready dicts (dates as ISO strings, NaN as None)."""
     out = []
     for row in df.to_dict(orient="records"):
         d = {k: _clean(v) for k, v in row.items()}
-        if isinstance(d.get("event_date"), str):
-            d["event_date"] = d["event_date"][:10]
+        for k in _DATE_COLUMNS:
+            if isinstance(d.get(k), str):
+                d[k] = d[k][:10]
         out.append(d)
     return out
 
@@ -183,7 +189,7 @@ class Store:
             ) from None
         self._lock = threading.RLock()
         if read_only:
-            have = schema.current_version(self._con) if self._has_table("schema_version") else 0
+            have = schema.current_version(self._con)
             if have < schema.LATEST:
                 raise InputError(
                     str(self.path), f"database schema {have} is older than {schema.LATEST}: open it writable"
@@ -215,7 +221,7 @@ class Store:
 
     @property
     def schema_version(self) -> int:
-        return schema.current_version(self._con) if not self.read_only else schema.LATEST
+        return schema.current_version(self._cur())
 
     # --- writing --------------------------------------------------------------------------------------------
 
@@ -799,77 +805,108 @@ class Store:
         items: Iterable[Report | InputError],
         progress: Callable[[str, str], None] | None = None,
         batch_size: int = 32,
+        extract: Callable[[Iterable[Report]], Iterable[Extraction]] | None = None,
     ) -> IngestSummary:
-        """Read, skip what is stored, extract in batches, add each report in its own transaction.
+        """Read, skip what is stored, extract, and add each report in its own transaction.
 
         ``items``: Reports, or InputErrors for inputs that could not be read (recorded as failed; the batch goes
-        on). ``progress(where, status)`` is called once per item with status read-error | skipped | stored |
-        replaced | failed.
+        on). ``extract``: runs extraction over a stream of reports and yields one Extraction per report in order
+        (default: this process, in batches; ``conflictwire.extract.engines.run`` for a pool or Dask). Writing
+        stays in this process. ``progress(where, status)`` is called once per item; status is one of read-error,
+        skipped, stored, replaced, failed.
         """
         summary = IngestSummary()
-        batch: list[tuple[Report, str]] = []
+        pending: deque[tuple[Report, str]] = deque()
 
         def note(where: str, status: str) -> None:
             if progress is not None:
                 progress(where, status)
 
-        def flush() -> None:
-            if batch:
-                self._ingest_batch(batch, summary, note)
-                batch.clear()
+        def todo() -> Iterator[Report]:
+            for item in items:
+                if isinstance(item, InputError):
+                    summary.failed.append((item.where, item.reason))
+                    note(item.where, "read-error")
+                    continue
+                summary.read += 1
+                h = report_hash(item)
+                if (
+                    self._cur()
+                    .execute("SELECT 1 FROM reports WHERE content_hash = ? LIMIT 1", [h])
+                    .fetchone()
+                ):
+                    summary.skipped += 1
+                    note(_where(item), "skipped")
+                    continue
+                pending.append((item, h))
+                yield item
 
-        for item in items:
-            if isinstance(item, InputError):
-                summary.failed.append((item.where, item.reason))
-                note(item.where, "read-error")
+        def again(retry: list[tuple[Report, str]]) -> Iterator[Report]:
+            for report, h in retry:
+                pending.append((report, h))
+                yield report
+
+        source = todo()
+        stream = iter(extract(source)) if extract else _safe_extract(source, batch_size)
+        while True:
+            try:
+                ex = next(stream)
+            except StopIteration:
+                break
+            except Exception:
+                if extract is None:
+                    raise
+                # The engine failed (a bad report in a worker's batch): the reports it held and the rest go
+                # through this process one by one, so only the bad one fails.
+                retry = list(pending)
+                pending.clear()
+                stream = _safe_extract(itertools.chain(again(retry), source), 1)
+                extract = None
                 continue
-            summary.read += 1
-            h = report_hash(item)
-            if self._cur().execute("SELECT 1 FROM reports WHERE content_hash = ? LIMIT 1", [h]).fetchone():
-                summary.skipped += 1
-                note(_where(item), "skipped")
-                continue
-            batch.append((item, h))
-            if len(batch) >= batch_size:
-                flush()
-        flush()
+            report, h = pending.popleft()
+            self._store_one(report, h, ex, summary, note)
         return summary
 
-    def _ingest_batch(self, batch, summary: IngestSummary, note) -> None:
-        from ..extract.pipeline import extract_report, extract_reports
-
+    def _store_one(self, report: Report, h: str, ex, summary: IngestSummary, note) -> None:
+        where = _where(report)
+        if isinstance(ex, Exception):
+            summary.failed.append((where, f"extraction failed: {type(ex).__name__}: {ex}"))
+            note(where, "failed")
+            return
         try:
-            extractions = list(extract_reports([r for r, _ in batch]))
+            r = self.add(ex, content_hash=h)
+        except Exception as exc:
+            summary.failed.append((where, f"could not store: {type(exc).__name__}: {exc}"))
+            note(where, "failed")
+            return
+        if r.skipped:
+            summary.skipped += 1
+            note(where, "skipped")
+            return
+        summary.stored += 1
+        summary.replaced += r.replaced
+        summary.events += r.events
+        summary.merged += r.merged
+        summary.tolls += r.tolls
+        note(where, "replaced" if r.replaced else "stored")
+
+
+def _safe_extract(reports: Iterable[Report], batch_size: int) -> Iterator[Extraction | Exception]:
+    """Extraction in this process, in batches through ``nlp.pipe``; a report that breaks it yields its exception."""
+    from ..extract.pipeline import extract_report, extract_reports
+
+    it = iter(reports)
+    while batch := list(itertools.islice(it, batch_size)):
+        try:
+            outs: list = list(extract_reports(batch, batch_size=batch_size))
         except Exception:
-            # One bad report must not sink its batch: extract them one by one to find it.
-            extractions = []
-            for report, _ in batch:
+            outs = []
+            for report in batch:
                 try:
-                    extractions.append(extract_report(report))
+                    outs.append(extract_report(report))
                 except Exception as exc:
-                    extractions.append(exc)
-        for (report, h), ex in zip(batch, extractions, strict=True):
-            where = _where(report)
-            if isinstance(ex, Exception):
-                summary.failed.append((where, f"extraction failed: {type(ex).__name__}: {ex}"))
-                note(where, "failed")
-                continue
-            try:
-                r = self.add(ex, content_hash=h)
-            except Exception as exc:
-                summary.failed.append((where, f"could not store: {type(exc).__name__}: {exc}"))
-                note(where, "failed")
-                continue
-            if r.skipped:
-                summary.skipped += 1
-                note(where, "skipped")
-                continue
-            summary.stored += 1
-            summary.replaced += r.replaced
-            summary.events += r.events
-            summary.merged += r.merged
-            summary.tolls += r.tolls
-            note(where, "replaced" if r.replaced else "stored")
+                    outs.append(exc)
+        yield from outs
 
 
 def _unique_sources(rows: list[dict]) -> list[dict]:

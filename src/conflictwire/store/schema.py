@@ -119,15 +119,21 @@ LATEST = MIGRATIONS[-1][0]
 
 
 def current_version(con) -> int:
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER, description VARCHAR, applied_at TIMESTAMPTZ)"
-    )
+    """The step a database is at (0 for a new, empty file). Reads only, so it works read-only too."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchone()[0]
+    if not exists:
+        return 0
     row = con.execute("SELECT max(version) FROM schema_version").fetchone()
     return int(row[0] or 0)
 
 
 def migrate(con) -> int:
     """Apply the missing steps; returns the version the database is at."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER, description VARCHAR, applied_at TIMESTAMPTZ)"
+    )
     version = current_version(con)
     for number, description, statements in MIGRATIONS:
         if number <= version:
