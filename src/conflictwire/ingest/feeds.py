@@ -16,8 +16,10 @@ from ..errors import InputError
 from ..model import Report
 from .published import parse_published
 
-# A summary shorter than this is a teaser: the report itself is behind the link.
-SHORT_SUMMARY_CHARS = 400
+# A summary shorter than this, or one that trails off, is a teaser: the report itself is behind the link.
+SHORT_SUMMARY_CHARS = 300
+_ELLIPSES = ("...", "\u2026", "[\u2026]", "[...]")
+_MORE = ("read more", "continue reading", "read the full story")
 
 
 @dataclass
@@ -35,7 +37,15 @@ class FeedEntry:
     outlet: str
 
     def needs_fetch(self) -> bool:
-        return bool(self.link) and (not self.has_content and len(self.text) < SHORT_SUMMARY_CHARS)
+        if not self.link or self.has_content:
+            return False
+        text = self.text.strip()
+        low = text.lower()
+        return (
+            len(text) < SHORT_SUMMARY_CHARS
+            or low.endswith(_ELLIPSES)
+            or low.rstrip(" .:\u00bb>").endswith(_MORE)
+        )
 
 
 def html_to_text(fragment: str) -> str:
