@@ -72,7 +72,7 @@ function showError(err) {
 }
 
 // --- map -----------------------------------------------------------------------------------------------------
-const map = L.map("map", { worldCopyJump: true, minZoom: 2, zoomControl: true, preferCanvas: false }).setView([20, 20], 2);
+const map = L.map("map", { worldCopyJump: true, minZoom: 2, maxZoom: 18, zoomControl: true }).setView([20, 20], 2);
 const outlines = L.geoJSON(null, {
   style: { color: "#7d8b9a", weight: 0.6, fillColor: "#f3f1ea", fillOpacity: 1 },
   interactive: false,

@@ -1,0 +1,174 @@
+"""What the HTTP API asks of the store, in one place: a thin adapter over `conflictwire.store.Store`.
+
+Reads and writes go through the Store's methods (the same path as the CLI); this module turns their DataFrames into
+JSON-ready rows. The one query the Store does not offer — counts by country, for the dashboard's country list — is
+written here against the store's schema with the Store's own filter semantics.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from ..errors import InputError
+from ..model import Report
+from ..store import Store, records
+from ..store.db import SORTABLE as STORE_SORTABLE
+from .jsonify import value
+
+SORTABLE = set(STORE_SORTABLE)
+# Integer columns that a DataFrame may carry as floats when a value is missing: ACLED's CSV wants "8", not "8.0".
+INT_COLUMNS = (
+    "time_precision",
+    "inter1",
+    "inter2",
+    "interaction",
+    "iso",
+    "geo_precision",
+    "fatalities",
+    "fatalities_low",
+    "fatalities_high",
+)
+
+
+@dataclass
+class EventFilters:
+    date_from: date | None = None
+    date_to: date | None = None
+    country: str | None = None
+    admin1: str | None = None
+    event_type: list[str] | None = None
+    sub_event_type: list[str] | None = None
+    actor: str | None = None
+    source: str | None = None
+    grade: str | None = None
+    q: str | None = None
+    bbox: tuple[float, float, float, float] | None = None
+
+    def store_kwargs(self) -> dict:
+        return {
+            "date_from": self.date_from,
+            "date_to": self.date_to,
+            "country": self.country,
+            "admin1": self.admin1,
+            "event_type": self.event_type,
+            "sub_event_type": self.sub_event_type,
+            "actor": self.actor,
+            "source": self.source,
+            "grade": self.grade,
+            "text": self.q,
+            "bbox": list(self.bbox) if self.bbox else None,
+        }
+
+
+# DATE columns come out of DataFrames as midnight timestamps; the API gives days.
+DATE_COLUMNS = ("event_date", "week", "period_start", "period_end")
+
+
+def _tidy(row: dict) -> dict:
+    if "report_id" not in row and "first_report_id" in row:
+        row["report_id"] = row["first_report_id"]  # the report that first told the event (CSV's report_id)
+    for c in DATE_COLUMNS:
+        v = row.get(c)
+        if isinstance(v, str) and len(v) > 10 and v[10] == "T":
+            row[c] = v[:10]
+    for c in INT_COLUMNS:
+        v = row.get(c)
+        if isinstance(v, float) and v.is_integer():
+            row[c] = int(v)
+    for k, v in row.items():
+        row[k] = value(v)
+    return row
+
+
+class Backend:
+    def __init__(self, path: str | Path | None = None, store: Store | None = None):
+        self.store = store or Store(path)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def count(self) -> int:
+        return self.store.count_events()
+
+    def events(self, f: EventFilters, sort: str, limit: int, offset: int) -> tuple[int, list[dict]]:
+        df = self.store.events(**f.store_kwargs(), sort=sort, limit=limit, offset=offset)
+        return int(df.attrs.get("total", len(df))), [_tidy(r) for r in records(df)]
+
+    def iter_events(
+        self, f: EventFilters, sort: str, limit: int | None, chunk: int = 10_000
+    ) -> Iterator[list[dict]]:
+        """Pages of events for streaming exports, so a million rows never sit in memory at once."""
+        offset = 0
+        while limit is None or offset < limit:
+            n = chunk if limit is None else min(chunk, limit - offset)
+            df = self.store.events(**f.store_kwargs(), sort=sort, limit=n, offset=offset)
+            if df.empty:
+                return
+            yield [_tidy(r) for r in records(df)]
+            offset += len(df)
+            if len(df) < n:
+                return
+
+    def event(self, event_id: str) -> dict | None:
+        found = self.store.event(event_id)
+        if not found:
+            return None
+        ev = _tidy(dict(found))
+        ev["tolls"] = [_tidy(dict(t)) for t in ev.get("tolls") or []]
+        return ev
+
+    def tolls(
+        self, country=None, admin1=None, source=None, date_from=None, date_to=None, limit=500, offset=0
+    ):
+        kw = {
+            "country": country,
+            "admin1": admin1,
+            "source": source,
+            "date_from": date_from,
+            "date_to": date_to,
+        }
+        total = len(self.store.tolls(**kw, limit=None))
+        df = self.store.tolls(**kw, limit=limit, offset=offset)
+        return total, [_tidy(r) for r in records(df)]
+
+    def stats(self, f: EventFilters) -> dict:
+        kw = f.store_kwargs()
+        raw = self.store.stats(**kw)
+        out = {
+            k: ([_tidy(r) for r in records(v)] if hasattr(v, "to_dict") else value(v)) for k, v in raw.items()
+        }
+        out["by_country"] = self._by_country(kw)
+        return out
+
+    def _by_country(self, kw: dict) -> list[dict]:
+        where, params = Store._filters(**kw)
+        cur = self.store._cur()
+        cur.execute(
+            "SELECT country, count(*) AS events, coalesce(sum(fatalities), 0)::BIGINT AS fatalities "
+            f"FROM events{where} GROUP BY 1 HAVING coalesce(country, '') <> '' ORDER BY 2 DESC, 1",
+            params,
+        )
+        return [{"country": c, "events": int(n), "fatalities": int(k)} for c, n, k in cur.fetchall()]
+
+    def reports(self, limit: int, offset: int, with_text: bool = False) -> tuple[int, list[dict]]:
+        total = int(self.store._cur().execute("SELECT count(*) FROM reports").fetchone()[0])
+        df = self.store.reports(with_text=with_text, limit=limit, offset=offset)
+        return total, [_tidy(r) for r in records(df)]
+
+    def ingest(self, report: Report) -> dict:
+        """One report through Store.ingest: extract, merge, write in one transaction (or skip when stored)."""
+        summary = self.store.ingest([report])
+        if summary.failed:
+            where, reason = summary.failed[0]
+            raise InputError("report", reason)
+        ids = self.store.events(report_id=report.report_id, limit=None, sort="event_id")["event_id"].tolist()
+        return {
+            "report_id": report.report_id,
+            "skipped": bool(summary.skipped),
+            "replaced": summary.replaced,
+            "events": ids,
+            "tolls": summary.tolls,
+        }
