@@ -41,6 +41,9 @@ class Entry:
     weight: float
     kind: str = ""  # non-event kind: natural disaster, accident, crime, diplomacy, attribution
     check_negation: bool = True
+    spares: frozenset[str] = (
+        frozenset()
+    )  # event types a non-event leaves standing ("protest over a road accident")
 
 
 @dataclass(frozen=True)
@@ -115,7 +118,18 @@ def lexicon() -> Lexicon:
         )
         phrases.append([w.lower() for w in item["words"]])
     for item in raw.get("nonevent", []):
-        entries.append(Entry(group="nonevent", sub="", weight=float(item["weight"]), kind=item["kind"]))
+        entries.append(
+            Entry(
+                group="nonevent",
+                sub="",
+                weight=float(item["weight"]),
+                kind=item["kind"],
+                spares=frozenset(item.get("spares", ())),
+            )
+        )
+        phrases.append([w.lower() for w in item["words"]])
+    for item in raw.get("mask", []):
+        entries.append(Entry(group="mask", sub="", weight=0.0))
         phrases.append([w.lower() for w in item["words"]])
     rules = []
     for item in raw.get("rule", []):
@@ -266,6 +280,9 @@ def _rule_matches(doc, rule: Rule, sp: _Span, sent: _Sentence) -> bool:
         return sent.has(rule.cue, skip=(sp.start, sp.end))
     if rule.scope == "window":
         return sent.has(rule.cue, sp.start - rule.window, sp.end + rule.window, skip=(sp.start, sp.end))
+    if rule.scope == "object":
+        # "seized weapons", "intercepted two drones"; "the weapons seized", "packages were intercepted"
+        return sent.has(rule.cue, sp.end, sp.end + rule.window) or sent.has(rule.cue, sp.start - 4, sp.start)
     if rule.scope == "victim":
         return _victim_has(doc, sp, sent, rule.cue)
     if rule.scope == "agent":
@@ -287,6 +304,15 @@ def _flags(doc, sp: _Span, sent: _Sentence, lex: Lexicon) -> tuple[bool, bool]:
         if word in lex.hypothetical:
             hypothetical = True
     return negated, hypothetical
+
+
+def _background(doc, sp: _Span, sent: _Sentence) -> bool:
+    """'the scene of a deadly 2017 chemical attack': a year just before the trigger tells of an earlier event."""
+    for i in range(max(sent.start, sp.start - 3), sp.start):
+        text = doc[i].text
+        if len(text) == 4 and text.isdigit() and text[:2] in ("19", "20"):
+            return True
+    return False
 
 
 def _sentences(doc) -> list[tuple[int, int]]:
@@ -331,6 +357,8 @@ def find(doc) -> list[TriggerMention]:
     by_sent: dict[int, list[tuple[_Span, bool, bool]]] = {}
     for span in kept:
         entry = lex.entries[entry_of[(span.start, span.end)]]
+        if entry.group == "mask":
+            continue
         si = max(0, bisect_left(sent_starts, span.start + 1) - 1)
         sent = sentences[si]
         sp = _Span(span.start, span.end, entry, entry.sub, entry.weight)
@@ -342,6 +370,8 @@ def find(doc) -> list[TriggerMention]:
                 break
         if not sp.sub and entry.group != "nonevent":
             continue  # a context word that found no context ("set up" with no base named)
+        if _background(doc, sp, sent):
+            sp.weight /= 2
         negated, hypothetical = _flags(doc, sp, sent, lex)
         by_sent.setdefault(si, []).append((sp, negated, hypothetical))
 
@@ -350,13 +380,17 @@ def find(doc) -> list[TriggerMention]:
         items = by_sent[si]
         live = [(sp.weight, sp) for sp, neg, hyp in items if not neg and not hyp]
         strongest = max(live, key=lambda x: x[0])[1] if live else None
-        # A non-event that outweighs everything else in its sentence empties the sentence.
+        # A non-event that outweighs everything else in its sentence empties the sentence (but for the event
+        # types it spares: a protest over a road accident is still a protest).
         empty = strongest is not None and strongest.entry.group == "nonevent"
+        spares = strongest.entry.spares if empty else frozenset()
         s_start = doc[sentences[si].start].idx if sentences[si].start < len(doc) else 0
         last = doc[sentences[si].end - 1]
         s_end = last.idx + len(last.text)
         for sp, neg, hyp in items:
-            sub = "" if empty or sp.entry.group == "nonevent" else sp.sub
+            sub = "" if sp.entry.group == "nonevent" else sp.sub
+            if empty and sub and lex.types[sub][0] not in spares:
+                sub = ""
             event_type, disorder = lex.types.get(sub, ("", ""))
             first, stop = doc[sp.start], doc[sp.end - 1]
             out.append(
@@ -379,16 +413,36 @@ def find(doc) -> list[TriggerMention]:
 
 
 def primary(triggers: Sequence[TriggerMention] | Iterable[TriggerMention]) -> TriggerMention | None:
-    """The trigger that stands for the first event told: the strongest real trigger of the first sentence that has
-    one (ties go to the earlier word). Negated, hypothetical and non-event triggers never count."""
-    best: TriggerMention | None = None
-    sentence = None
-    for t in sorted(triggers, key=lambda t: (t.sentence_start, t.start)):
-        if not t.event_type or t.negated or t.hypothetical:
-            continue
-        if sentence is not None and t.sentence_start != sentence:
-            break
-        sentence = t.sentence_start
-        if best is None or t.weight > best.weight:
-            best = t
+    """The trigger that stands for the first event told, or None.
+
+    The first sentence with a live (not negated, not hypothetical) trigger decides: its strongest event trigger,
+    ties to the earlier word; None when that sentence tells of no ACLED event (an earthquake, sanctions, a claim of
+    responsibility). A generic first sentence ("synchronised attacks hit 13 places") gives way to a weapon named
+    in the next two sentences ("the attacks were carried out with grenades"): the weapon is what ACLED codes.
+    """
+    live = [t for t in triggers if not t.negated and not t.hypothetical]
+    if not live:
+        return None
+    by_sentence: dict[int, list[TriggerMention]] = {}
+    for t in sorted(live, key=lambda t: (t.sentence_start, t.start)):
+        by_sentence.setdefault(t.sentence_start, []).append(t)
+    order = sorted(by_sentence)
+    first = [t for t in by_sentence[order[0]] if t.event_type]
+    if not first:
+        return None
+    best = max(first, key=lambda t: (t.weight, -t.start))
+    if best.weight < GENERIC_BELOW and best.event_type in _WEAPON_ELABORATES:
+        for key in order[1:3]:
+            weapons = [
+                t
+                for t in by_sentence[key]
+                if t.event_type == "Explosions/Remote violence" and t.weight >= SPECIFIC_FROM
+            ]
+            if weapons:
+                return max(weapons, key=lambda t: (t.weight, -t.start))
     return best
+
+
+GENERIC_BELOW = 0.5  # generic violence words ("attack", "killed") weigh less than this
+SPECIFIC_FROM = 0.8  # a named weapon weighs at least this
+_WEAPON_ELABORATES = frozenset({"Violence against civilians", "Battles"})
