@@ -10,20 +10,23 @@ Overlaps are settled longest-first: "Syrian Arab Army" beats "army", "police sta
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import tomllib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from importlib import resources
 
 import spacy
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.matcher import PhraseMatcher
 
 from .mentions import ActorMention
 
 # Priority on spans of equal length: a named actor is surer than a rule, a rule surer than a generic word.
-_NAMED, _RULE, _DEMONYM_WORD, _GENERIC, _IGNORE, _COUNTRY = 5, 4, 3, 2, 1, 0
+_NAMED, _BRANCH, _RULE, _DEMONYM_WORD, _GENERIC, _IGNORE, _COUNTRY = 6, 5, 4, 3, 2, 1, 0
 
 # Which generic kinds a country's table may override, and the table key that holds the override.
 _OVERRIDE = {"military": "military", "police": "police", "rebels": "rebels", "local_defense": "local_defense"}
@@ -39,6 +42,7 @@ class _Entry:
     kind: str = "armed"
     country: str = ""
     generic: str = ""  # the generic kind ("military", "civilians", ...) when the name depends on the country
+    local: bool = False  # an acronym that names this actor only in reports about its own country
 
 
 @dataclass
@@ -52,6 +56,7 @@ class _Lexicon:
     group_re: re.Pattern | None
     group_inter: int
     branches: list[tuple[re.Pattern, re.Pattern, dict]]
+    acronyms: frozenset[str]
 
 
 @functools.cache
@@ -76,6 +81,11 @@ def lexicon() -> _Lexicon:
             lower.append((key, alias))
         for acronym in actor.get("acronyms", []):
             exact.append((key, acronym))
+        if actor.get("local_acronyms"):
+            lkey = f"{key}:local"
+            entries[lkey] = dataclasses.replace(entries[key], key=lkey, local=True)
+            for acronym in actor["local_acronyms"]:
+                exact.append((lkey, acronym))
 
     generic = data.get("generic", {})
     countries = data.get("countries", {})
@@ -100,6 +110,10 @@ def lexicon() -> _Lexicon:
         entries[key] = _Entry(key, _COUNTRY, country=country)
         for word in [*cspec.get("names", []), *cspec.get("demonyms", [])]:
             exact.append((key, word))
+        hkey = f"hint:{country}"
+        entries[hkey] = _Entry(hkey, _IGNORE - 1, country=country)
+        for word in cspec.get("hints", []):
+            exact.append((hkey, word))
 
     entries["ignore"] = _Entry("ignore", _IGNORE)
     for phrase in data.get("ignore", {}).get("phrases", []):
@@ -110,13 +124,13 @@ def lexicon() -> _Lexicon:
     if groups.get("suffixes"):
         suffixes = "|".join(re.escape(s) for s in sorted(groups["suffixes"], key=len, reverse=True))
         group_re = re.compile(
-            rf"\b((?:[A-Z][\w'.-]*|[0-9]+[A-Za-z-]*) ){{1,4}}(?:{suffixes})\b(?: \(([A-Z][A-Za-z0-9/-]{{1,11}})\))?"
+            rf"\b((?:[A-Z][\w'-]*|[0-9]+[A-Za-z-]*) ){{1,4}}(?:{suffixes})\b(?: \(([A-Z][A-Za-z0-9/-]{{1,11}})\))?"
         )
 
     branches = []
     for branch in data.get("branch", []):
         heads = "|".join(re.escape(h) for h in sorted(branch["heads"], key=len, reverse=True))
-        place = r"([A-Z][\w'-]+(?: [A-Z][\w'-]+)?)"
+        place = r"([A-Z][\w'-]+(?: [A-Z][\w'-]+){0,2})"
         before = re.compile(rf"\b{place} (?:{heads})\b")
         after = re.compile(rf"\b(?:{heads})(?: ?- ?| of | \()(?:the )?{place}\)?")
         branches.append((before, after, branch))
@@ -131,6 +145,7 @@ def lexicon() -> _Lexicon:
         group_re=group_re,
         group_inter=int(groups.get("inter", 3)),
         branches=branches,
+        acronyms=frozenset(a for a in (p for k, p in exact if k.startswith("actor:"))),
     )
 
 
@@ -156,6 +171,7 @@ def _matchers(vocab):
     return lower, exact
 
 
+@functools.cache
 def country_names() -> dict[str, str]:
     """Every country name and demonym the dictionary knows, mapped to its country."""
     out = {}
@@ -165,7 +181,30 @@ def country_names() -> dict[str, str]:
     return out
 
 
-def name_for(kind: str, country: str) -> str:
+def _era(country: str, when: date | None) -> dict:
+    """The country's table, with the names of the era that covers ``when`` laid over it."""
+    spec = lexicon().countries.get(country, {})
+    if when is None:
+        return spec
+    for era in spec.get("eras", []):
+        if era.get("since", date.min) <= when < era.get("until", date.max):
+            return {**spec, **era}
+    return spec
+
+
+def _era_name(name: str, country: str, when: date | None) -> str:
+    """A named state force under the name of its era ("(2021-)" -> "(2016-2021)" for January 2021)."""
+    spec = lexicon().countries.get(country, {})
+    if when is None or not spec.get("eras"):
+        return name
+    current = _era(country, when)
+    for key in ("military", "police"):
+        if spec.get(key) == name:
+            return current.get(key, name)
+    return name
+
+
+def name_for(kind: str, country: str, when: date | None = None) -> str:
     """The ACLED name of a generic kind of actor in a country: ("military", "Myanmar") -> "Military Forces of
     Myanmar (2021-)". With no country the name has no country part ("Civilians")."""
     lex = lexicon()
@@ -173,8 +212,8 @@ def name_for(kind: str, country: str) -> str:
     if spec is None:
         raise KeyError(kind)
     override = _OVERRIDE.get(kind)
-    if country and override and lex.countries.get(country, {}).get(override):
-        return lex.countries[country][override]
+    if country and override and _era(country, when).get(override):
+        return _era(country, when)[override]
     if not country:
         return re.sub(r"\s*(\(\{country\}\)|of \{country\})", "", spec["template"]).strip()
     return spec["template"].format(country=country)
@@ -186,6 +225,10 @@ class _Hit:
     end: int
     entry: _Entry
     name: str = ""  # for rule hits the name is built from the text
+    entry_generic: str = ""  # for a local branch, the name of the organisation it belongs to
+    alts: list[_Entry] = field(
+        default_factory=list
+    )  # other entries for the same words ("SNA" in two countries)
 
 
 def _candidates(doc, lex: _Lexicon) -> list[_Hit]:
@@ -208,7 +251,8 @@ def _candidates(doc, lex: _Lexicon) -> list[_Hit]:
                 words[0] in {"The", "A", "An", "On", "In", "At", "By"} or words[0] in country_names()
             ):
                 words = words[1:]
-            if len(words) < 2:
+            # "the KIA's Brigade 5" is a unit of a known actor, not a new group.
+            if len(words) < 2 or words[0].removesuffix("'s") in lex.acronyms:
                 continue
             full = " ".join(words)
             start = m.start() + m.group(0).find(full)
@@ -229,10 +273,48 @@ def _candidates(doc, lex: _Lexicon) -> list[_Hit]:
                 place = " ".join(words)
                 start = m.start(1) + m.group(1).find(place) if pattern is before else m.start()
                 entry = _Entry(
-                    "rule:branch", _RULE, inter=int(spec.get("inter", 3)), country=spec.get("country", "")
+                    "rule:branch", _BRANCH, inter=int(spec.get("inter", 3)), country=spec.get("country", "")
                 )
-                hits.append(_Hit(start, m.end(), entry, spec["template"].format(place=place)))
+                name = spec["template"].format(place=place)
+                hits.append(_Hit(start, m.end(), entry, name, entry_generic=spec.get("generic", "")))
+    hits.extend(_claimants(text, hits, lex))
     return hits
+
+
+_CLAIMANT = re.compile(
+    r"\b((?:[A-Z][\w'-]*)(?: (?:[A-Z][\w'-]*|of|for|the|to|and)){0,5}?)(?: [Gg]roup)?"
+    r"(?: later| also| has| had| reportedly)? claimed\b"
+)
+_NOT_CLAIMANT = {"The", "A", "An", "On", "In", "At", "By", "It", "They", "He", "She", "This", "That", "Both"}
+
+
+@functools.cache
+def _generic_words() -> frozenset[str]:
+    generic = lexicon().data.get("generic", {})
+    return frozenset(w.lower() for spec in generic.values() for w in spec.get("words", []))
+
+
+def _claimants(text: str, hits: list[_Hit], lex: _Lexicon) -> list[_Hit]:
+    """Whoever "claimed responsibility" is an armed group even when the dictionary does not know it
+    ("The Monywa Heroes group claimed responsibility"), unless the words already name a known actor."""
+    out = []
+    known = [h for h in hits if not h.entry.key.startswith(("hint:", "country:"))]
+    for m in _CLAIMANT.finditer(text):
+        words = m.group(1).split(" ")
+        while words and (words[0] in _NOT_CLAIMANT or words[0].lower() in STOP_WORDS):
+            words = words[1:]
+        if not words or words[-1] in {"of", "for", "the", "to", "and"}:
+            continue
+        name = " ".join(words)
+        start = m.start(1) + m.group(1).find(name)
+        end = start + len(name)
+        if any(h.start < end and start < h.end for h in known):
+            continue
+        if name in country_names() or name.lower() in _generic_words():
+            continue
+        entry = _Entry("rule:claimant", _RULE, inter=lex.group_inter, kind="armed")
+        out.append(_Hit(start, end, entry, name))
+    return out
 
 
 def _with_demonyms(hits: list[_Hit], text: str) -> list[_Hit]:
@@ -268,6 +350,9 @@ def _select(hits: list[_Hit]) -> list[_Hit]:
     taken: list[tuple[int, int]] = []
     for hit in sorted(hits, key=lambda h: (-(h.end - h.start), -h.entry.priority, h.start)):
         if any(hit.start < e and s < hit.end for s, e in taken):
+            same = [k for k in kept if (k.start, k.end) == (hit.start, hit.end)]
+            if same and same[0].entry.priority == hit.entry.priority:
+                same[0].alts.append(hit.entry)
             continue
         kept.append(hit)
         taken.append((hit.start, hit.end))
@@ -291,7 +376,7 @@ def main_country(doc, hits: list[_Hit] | None = None) -> str:
         # civilians do.
         if not country or hit.entry.key == "ignore":
             continue
-        weight = 1.0 if hit.entry.priority != _NAMED else 0.5
+        weight = 0.5 if hit.entry.priority == _NAMED or hit.entry.key.startswith("hint:") else 1.0
         counts[country] += weight
         first.setdefault(country, hit.start)
     if not counts:
@@ -309,28 +394,40 @@ def _next_word(text: str, end: int) -> str:
     return m.group(1).lower() if m else ""
 
 
-def find(doc, country: str = "") -> list[ActorMention]:
+def find(doc, country: str = "", when: date | None = None) -> list[ActorMention]:
     """Every actor mention in text order. ``country`` is the report's main country when the caller knows it;
-    otherwise it is read from the text (country names and demonyms). It decides what "the army", "police" or
-    "civilians" are called; state forces of any other country are external forces (inter 8)."""
+    otherwise it is read from the text (country names, demonyms, provinces, home countries of named actors).
+    It decides what "the army", "police" or "civilians" are called; state forces of any other country are
+    external forces (inter 8). ``when`` (the report's date) picks the era of state forces' names
+    ("Military Forces of Myanmar (2016-2021)" before the 2021 coup)."""
     hits = _hits(doc)
     country = country or main_country(doc, hits)
     text = doc.text
     out: list[ActorMention] = []
+    branch_of: dict[str, str] = {}  # generic name -> the local branch named last ("PDF" -> "...- Pauk")
     for i, hit in enumerate(hits):
         entry = hit.entry
-        if entry.key == "ignore":
+        if entry.key == "ignore" or entry.key.startswith("hint:"):
             continue
         if entry.key.startswith("country:"):
-            mention = _country_as_actor(text, hits, i, out, country)
+            mention = _country_as_actor(text, hits, i, out, country, when)
             if mention is not None:
                 out.append(mention)
             continue
+        if entry.country and country and entry.country != country:
+            # The same acronym in two countries ("SNA"): take the reading that belongs to this report.
+            entry = next((a for a in hit.alts if a.country == country), entry)
+            if entry.local and entry.country != country:
+                continue
         where = entry.country or country
         if entry.generic:
-            name = name_for(entry.generic, where)
+            name = name_for(entry.generic, where, when)
         else:
-            name = hit.name or entry.name
+            name = _era_name(hit.name or entry.name, where, when)
+        if entry.key == "rule:branch":
+            branch_of[hit.entry_generic] = name
+        elif name in branch_of:
+            name = branch_of[name]  # "the Saw PDF ... planted by the PDF group": the same local branch
         inter = entry.inter
         if inter == 1 and country and where and where != country:
             inter = 8  # another state's forces acting in this country's conflict
@@ -343,12 +440,64 @@ def find(doc, country: str = "") -> list[ActorMention]:
                 inter=inter,
                 country=where,
                 kind=entry.kind,
+                role=_role(text, hit.start, hit.end),
+                generic=entry.generic,
             )
         )
     return out
 
 
-def _country_as_actor(text, hits, i, so_far: list[ActorMention], country: str) -> ActorMention | None:
+def _words(fragment: str) -> list[str]:
+    return re.findall(r"[\w']+", fragment.lower())
+
+
+@functools.cache
+def _role_phrases() -> dict[str, list[list[str]]]:
+    roles = lexicon().data.get("roles", {})
+    return {k: sorted((p.lower().split() for p in v), key=len, reverse=True) for k, v in roles.items()}
+
+
+def _starts_with(words: list[str], phrases: list[list[str]]) -> bool:
+    return any(words[: len(p)] == p for p in phrases)
+
+
+def _ends_with(words: list[str], phrases: list[list[str]]) -> bool:
+    return any(len(words) >= len(p) and words[-len(p) :] == p for p in phrases)
+
+
+def _role(text: str, start: int, end: int) -> str:
+    """agent | target | "" from the words just before and after the mention (lexicon in actors.toml [roles])."""
+    phrases = _role_phrases()
+    # Before: up to the previous comma or full stop, skipping articles and modifiers ("by the local", "at a").
+    left = re.split(r"[.;:,()]", text[max(0, start - 60) : start])[-1]
+    before = [w for w in _words(left) if w not in _SKIP_BEFORE]
+    if before and _ends_with(before, phrases.get("other_before", [])):
+        return "other"
+    if before and _ends_with(before, phrases.get("agent_before", [])):
+        return "agent"
+    # After: the next few words before a comma or full stop; names and numbers of units may come first
+    # ("the KIA battalion-35 of brigade 2 fired").
+    right = re.split(r"[.;:,]", text[end : end + 80])[0]
+    after = _words(right)[:8]
+    for i in range(min(len(after), 6)):
+        rest = after[i:]
+        if _starts_with(rest, phrases.get("target_after", [])):
+            return "target"
+        if _starts_with(rest, phrases.get("agent_after", [])):
+            return "agent"
+        if _starts_with(rest, phrases.get("other_after", [])):
+            return "other"
+    if before and _ends_with(before, phrases.get("target_before", [])):
+        return "target"
+    return ""
+
+
+_SKIP_BEFORE = {"the", "a", "an", "its", "their", "local", "some", "several", "two", "three", "four", "five"}
+
+
+def _country_as_actor(
+    text, hits, i, so_far: list[ActorMention], country: str, when: date | None
+) -> ActorMention | None:
     """A bare country name or demonym stands for its armed forces when it acts or is coordinated with a state
     force: "Russian and Syrian jets", "the Syrian army and its ally Russia", "Russia struck"."""
     hit = hits[i]
@@ -377,7 +526,7 @@ def _country_as_actor(text, hits, i, so_far: list[ActorMention], country: str) -
         start=hit.start,
         end=hit.end,
         text=text[hit.start : hit.end],
-        name=name_for(kind, where),
+        name=name_for(kind, where, when),
         inter=inter,
         country=where,
         kind=lexicon().data["generic"][kind].get("kind", "armed"),
