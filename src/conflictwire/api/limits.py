@@ -5,10 +5,6 @@ from __future__ import annotations
 import json
 
 
-class BodyTooLarge(Exception):
-    pass
-
-
 async def _send_413(send, limit: int) -> None:
     body = json.dumps({"error": f"request body is larger than the limit of {limit} bytes"}).encode()
     await send(
@@ -41,24 +37,30 @@ class BodySizeLimit:
                     return await _send_413(send, self.limit)
         seen = 0
         started = False
+        refused = False
 
         async def counting_receive():
-            nonlocal seen
+            nonlocal seen, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
-                    raise BodyTooLarge
+                    # Answer now and tell the app the client went away: it stops reading, and whatever it
+                    # tries to send afterwards is dropped (the framework would turn an exception into a 400).
+                    refused = True
+                    if not started:
+                        await _send_413(send, self.limit)
+                    return {"type": "http.disconnect"}
             return message
 
-        async def tracking_send(message):
+        async def guarded_send(message):
             nonlocal started
+            if refused:
+                return
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
 
-        try:
-            await self.app(scope, counting_receive, tracking_send)
-        except BodyTooLarge:
-            if not started:
-                await _send_413(send, self.limit)
+        await self.app(scope, counting_receive, guarded_send)
