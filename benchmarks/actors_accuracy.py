@@ -70,7 +70,7 @@ def main(argv=None) -> int:
         # role in the first sentence (where the notes describe the event), else ACLED's unidentified group.
         first_end = next(iter(doc.sents)).end_char
         fallback = first(armed, lambda m: m.role == "agent") or first(
-            armed, lambda m: m.role == "" and m.start < first_end
+            armed, lambda m, end=first_end: m.role == "" and m.start < end
         )
         fallback = fallback or f"Unidentified Armed Group ({country})"
         names = {m.name for m in found}
