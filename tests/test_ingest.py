@@ -225,3 +225,59 @@ def test_published_formats(value, iso):
 def test_published_refuses_relative_or_broken_dates(value):
     with pytest.raises(InputError, match=repr(value)):
         parse_published(value, where="row 3")
+
+
+def test_atom_feed_content_and_dates():
+    path = str(FIX / "feed.atom")
+    first, undated = list(iter_inputs([path], fetch=False))
+    assert (
+        first.outlet == "Highland Observer" and first.url == "https://highland.example.org/sagaing-monastery"
+    )
+    assert first.published.isoformat() == "2024-11-30T18:20:00+06:30"
+    assert "Four villagers" in first.text and "&lt;" not in first.text
+    # An entry without a date of its own is no older than the feed's last update.
+    assert undated.published.isoformat() == "2024-11-30T20:00:00+06:30" and undated.url == ""
+
+
+def test_feed_entry_without_any_date(tmp_path):
+    p = tmp_path / "nodates.rss"
+    p.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Quiet Desk</title>'
+        "<item><title>Clash reported</title><guid>q-1</guid><description>Two militias fought over a water point "
+        "north of the town on an unknown day, elders said.</description></item></channel></rss>",
+        encoding="utf-8",
+    )
+    [err] = list(iter_inputs([str(p)], fetch=False))
+    assert err.where.startswith(f"{p}#1") and "no date" in err.reason
+    [r] = list(iter_inputs([str(p)], fetch=False, published="2024-04-04"))
+    assert r.published.isoformat() == "2024-04-04T00:00:00+00:00" and r.outlet == "Quiet Desk"
+
+
+def test_html_without_a_date():
+    path = str(FIX / "nodate.html")
+    with pytest.raises(InputError, match="no publication date") as err:
+        list(read_paths([path]))
+    assert err.value.where == path
+    [r] = list(read_paths([path], published="2024-02-20T08:00:00+03:00", outlet="Horn Desk"))
+    assert r.published.isoformat() == "2024-02-20T08:00:00+03:00" and r.outlet == "Horn Desk"
+
+
+def test_which_feed_entries_are_teasers():
+    from conflictwire.ingest.feeds import FeedEntry
+
+    def entry(text, link="https://example.org/a", content=False):
+        return FeedEntry("k", "f", "w", "t", link, text, content, None, "")
+
+    long = "Soldiers and rebels fought for most of the day around the district office. " * 6
+    assert entry("Fighting resumed overnight.").needs_fetch()
+    assert entry(long + "The army said it had ...").needs_fetch()
+    assert entry(long + "Read more").needs_fetch()
+    assert not entry(long).needs_fetch()
+    assert not entry("Short, but the full content.", content=True).needs_fetch()
+    assert not entry("Short and nowhere to go.", link="").needs_fetch()
+
+
+def test_a_url_flattened_by_pathlib_is_still_a_url():
+    # `Path("https://example.org/a")` becomes "https:/example.org/a"; it must not be read as a missing file.
+    [err] = list(iter_inputs([str(Path("https://example.org/a"))], fetch=False))
+    assert err.where == "https://example.org/a" and "disabled" in err.reason

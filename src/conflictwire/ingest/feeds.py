@@ -91,6 +91,8 @@ def iter_entries(parsed, where: str, outlet=None) -> Iterator[FeedEntry]:
         summary = html_to_text(e.get("summary", "") or "")
         text = content if len(content) >= len(summary) else summary
         link = (e.get("link") or "").strip()
+        if not link.lower().startswith(("http://", "https://")):
+            link = ""  # feedparser copies a non-URL <guid> into link; that is no page to fetch
         title = html_to_text(e.get("title", "") or "")
         ident = (e.get("id") or "").strip() or link
         raw = "\x1f".join([title, text, link])

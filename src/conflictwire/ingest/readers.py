@@ -26,6 +26,7 @@ from .published import parse_published
 # A .txt report may open with e-mail-style header lines ("Published: 2024-12-01T09:00:00Z") and a blank line.
 _HEADER = re.compile(r"^(Title|Published|Outlet|URL):[ \t]*(.*)$", re.IGNORECASE)
 _GLOB_CHARS = re.compile(r"[*?\[]")
+_PATHLIB_URL = re.compile(r"^(https?):/(?!/)", re.IGNORECASE)
 
 KINDS = {
     ".txt": "text",
@@ -132,6 +133,9 @@ def expand(paths: Iterable[str]) -> Iterator[str | InputError]:
     """Files, URLs, directories (recursively, report files only, in sorted order) and glob patterns."""
     for raw in paths:
         path = str(raw)
+        if not os.path.exists(path):
+            # A URL passed through pathlib.Path lost a slash ("https:/example.org/a"): put it back.
+            path = _PATHLIB_URL.sub(r"\1://", path)
         if is_url(path):
             yield path
         elif os.path.isdir(path):
