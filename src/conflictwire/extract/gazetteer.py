@@ -140,6 +140,8 @@ def build() -> Gazetteer:
             if not _LATIN.match(k) or (len(k) < 4 and n != c["name"]):
                 continue  # other scripts never match English text; short alternates are codes ("Dec")
             add_key(k, rid)
+            if " " in k and (len(k) >= 7 or "-" in n) and k.count(" ") <= 2:
+                add_key(k.replace(" ", ""), rid)  # "Keng Tung" is written "Kengtung" too
             for art in _ARTICLES:  # "Al Qamishli" is written "Qamishli" too
                 if k.startswith(art) and len(k) - len(art) >= 5:
                     add_key(k[len(art) :], rid)
@@ -228,8 +230,8 @@ def cache_path() -> Path:
     except metadata.PackageNotFoundError:
         version = "0"
     stamp = hashlib.sha1(str(FORMAT).encode())
-    for name in DATA_FILES:
-        p = DATA / name
+    for p in (Path(__file__), *(DATA / name for name in DATA_FILES)):
+        name = p.name
         if p.exists():
             st = p.stat()
             stamp.update(f"{name}:{st.st_mtime_ns}:{st.st_size}".encode())

@@ -79,7 +79,10 @@ DIRECTIONS = {
 CUES = {"in", "at", "near", "outside", "from", "to", "into", "around", "towards", "toward", "across", "of"}
 STRICT_CUES = {"in", "at", "near", "outside", "around"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
+_OWNER_LABELS = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"}
 ARTICLES = {"al", "el", "ad", "as", "ar", "an", "ash", "at", "az", "ez", "es", "ed", "en", "le", "la", "de"}
+
+_PLACE_NOUNS = ADMIN_NOUNS | LOCAL_NOUNS | TOWN_NOUNS | AREA_NOUNS
 
 _NEAR = re.compile(
     r"(?:\bnear(?:by)?|\boutside(?: of)?|\boutskirts of|\bclose to|\bvicinity of|\bin and around|\baround"
@@ -250,10 +253,45 @@ def _ner_place(doc, span: _Span) -> bool:
 def _inside_longer_ent(doc, span: _Span, labels: list[str]) -> str:
     """The label of a PERSON/ORG/NORP/WORK_OF_ART entity that strictly contains the span, else ''."""
     for ent in doc.ents:
-        if ent.start <= span.i and span.j <= ent.end and (ent.end - ent.start) > (span.j - span.i):
-            if ent.label_ in {"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT"}:
-                return ent.label_
+        if ent.start > span.i or span.j > ent.end:
+            continue
+        start, end = ent.start, ent.end
+        if doc[start].lower_ == "the":
+            start += 1
+        while end > span.j and doc[end - 1].lower_ in _PLACE_NOUNS:
+            end -= 1  # "Kayin State" tagged PERSON is still the state
+        if (end - start) > (span.j - span.i) and ent.label_ in _OWNER_LABELS:
+            return ent.label_
     return ""
+
+
+def _piece_of_longer_name(doc, span: _Span) -> bool:
+    """A capitalised word glued to the match that is neither a place noun nor another place: the match is a
+    piece of a longer name the gazetteer lacks ("Day Pu No village", "Kyauk Tan West village")."""
+    sent = doc[span.i].sent
+    for t in (span.i - 1, span.j):
+        if t < sent.start or t >= sent.end:
+            continue
+        tok = doc[t]
+        joined = doc[t].whitespace_ if t < span.i else doc[span.j - 1].whitespace_
+        if joined not in {" ", ""} or not tok.is_alpha or not _capitalised(tok.text):
+            continue
+        low = tok.lower_
+        if low in _PLACE_NOUNS or t == sent.start or t in _COVERED.get(id(doc), ()):
+            continue
+        if low in _NAME_GLUE_OK:
+            continue
+        return True
+    return False
+
+
+_COVERED: dict[int, set[int]] = {}
+# Capitalised words that may stand next to a place name without being part of it.
+_NAME_GLUE_OK = {
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "upper", "lower",
+    "greater", "old", "new", "city", "town", "state", "region", "province", "governorate", "district", "township",
+    "village", "county", "division", "oblast", "camp", "the", "in", "at", "on", "of", "and",
+}  # fmt: skip
 
 
 def _keep(doc, span: _Span, gaz, labels, lower_words) -> bool:
@@ -271,6 +309,8 @@ def _keep(doc, span: _Span, gaz, labels, lower_words) -> bool:
         if "country" in kinds and text.isupper() and len(text) >= 2 and span.support >= 1:
             return True
         return span.support >= 2 and not text.isupper()
+    if not span.fuzzy and _piece_of_longer_name(doc, span):
+        return False
     owner = _inside_longer_ent(doc, span, labels)
     if owner and span.support < 2 and "country" not in kinds:
         return False
@@ -327,6 +367,11 @@ def _choose(gaz, span: _Span, ctx: Counter, top, anchors) -> int:
     return max(ids, key=lambda r: _score(gaz, r, span, ctx, top, anchors))
 
 
+def _same_start(a: str, b: str) -> bool:
+    """Transliterations keep the first sound; a leading aspiration mark ("Hpapun" = "Papun") does not count."""
+    return a[:1] == b[:1] or a.lstrip("h")[:1] == b.lstrip("h")[:1]
+
+
 def _fuzzy_spans(doc, gaz, spans: list[_Span], labels, countries: list[str]) -> list[_Span]:
     """Transliterations: capitalised NER place spans (or spans before a place noun) with no exact hit."""
     from rapidfuzz import fuzz, process
@@ -360,6 +405,8 @@ def _fuzzy_spans(doc, gaz, spans: list[_Span], labels, countries: list[str]) -> 
     for i, j in cands:
         while i < j and not _capitalised(doc[i].text):
             i += 1
+        while j > i and doc[j - 1].lower_ in _PLACE_NOUNS:
+            j -= 1
         if i >= j or (i, j) in seen or any(t in taken for t in range(i, j)):
             continue
         seen.add((i, j))
@@ -372,7 +419,7 @@ def _fuzzy_spans(doc, gaz, spans: list[_Span], labels, countries: list[str]) -> 
             if not choices:
                 continue
             hit = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=85)
-            if hit and hit[0][:1] == key[:1] and (best is None or hit[1] > best[1]):
+            if hit and _same_start(hit[0], key) and (best is None or hit[1] > best[1]):
                 best = (hit[0], hit[1], cc)
         if best is None:
             continue
@@ -428,10 +475,15 @@ def find(doc) -> list[PlaceMention]:
     labels = _ent_labels(doc)
     lower_words = _sentence_words(doc)
     kept = []
+    covered = set()
+    for span in spans:
+        covered.update(range(span.i, span.j))
+    _COVERED[id(doc)] = covered
     for span in spans:
         _context(doc, span)
         if _keep(doc, span, gaz, labels, lower_words):
             kept.append(span)
+    _COVERED.pop(id(doc), None)
     rows = gaz.rows
 
     # Country context: country names weigh most, then regions and places of one country only, then demonyms.
@@ -444,7 +496,12 @@ def find(doc) -> list[PlaceMention]:
                 if rows[r][gz.KIND] == "country":
                     ctx[rows[r][gz.CC]] += 3
         elif len(ccs) == 1:
-            ctx[next(iter(ccs))] += 2 if "region" in kinds else 1
+            # only evidence that is hard to get by accident votes: a region, a big town, a supported town
+            row = max((rows[r] for r in span.ids), key=lambda r: r[gz.POP])
+            if "region" in kinds or "site" in kinds:
+                ctx[row[gz.CC]] += 2
+            elif row[gz.POP] >= 50_000 or row[gz.CAPITAL_OF] or (span.support >= 2 and row[gz.POP] >= 5000):
+                ctx[row[gz.CC]] += 1
     for cc, n in demonyms.items():
         ctx[cc] += 0.5 * n
     if not ctx:
@@ -472,6 +529,16 @@ def find(doc) -> list[PlaceMention]:
             others = [(a, b) for a, b, s in anchors if s != span.start]
             span.choice = _choose(gaz, span, ctx, top, others)
         row = rows[span.choice]
+        # A small namesake in a country the report never names is a coincidence of spelling, not the place.
+        if (
+            top
+            and ctx[top] >= 2
+            and row[gz.CC] not in ctx
+            and row[gz.KIND] == "town"
+            and row[gz.POP] < 500_000
+            and not row[gz.CAPITAL_OF]
+        ):
+            continue
         # Unsupported small places abroad are usually words, not places: keep them only with support.
         if span.support == 0 and row[gz.KIND] == "town":
             if (
