@@ -56,6 +56,9 @@ class Rule:
     require: str = ""
     unless: str = ""
     weight: float | None = None
+    nonevent: str = (
+        ""  # with then = "": the trigger becomes a non-event of this kind instead of being dropped
+    )
 
 
 @dataclass
@@ -149,6 +152,7 @@ def lexicon() -> Lexicon:
                 require=item.get("require", ""),
                 unless=item.get("unless", ""),
                 weight=item.get("weight"),
+                nonevent=item.get("nonevent", ""),
             )
         )
     return Lexicon(
@@ -174,6 +178,7 @@ class _Span:
     entry: Entry
     sub: str
     weight: float
+    nonevent: str = ""
 
 
 class _Sentence:
@@ -205,6 +210,7 @@ def _is_passive(doc, start: int, end: int, sent: _Sentence) -> bool:
 
 
 _PASSIVE = frozenset({"was", "were", "been", "being", "is", "are", "got", "get", "gets"})
+_AUXILIARY = _PASSIVE | {"have", "has", "had", "be"}
 _SPEECH = frozenset(
     {
         "said",
@@ -257,10 +263,12 @@ def _agent(doc, sp: _Span, sent: _Sentence) -> str:
             ]
             if found:
                 return min(found)[1]
+        return ""  # the words before a passive verb name whom it was done to
     best: tuple[int, int, str] | None = None  # (end, length, group): nearest end, then the longer phrase
     for g in ("nonstate", "state"):
         for s, e in sent.spans(g):
-            if e <= sp.start and s >= sent.start:
+            # "military-owned", "rebel-held": an actor word inside a compound modifier is no agent
+            if e <= sp.start and s >= sent.start and not (e < len(doc) and doc[e].text == "-"):
                 key = (e, e - s, g)
                 if best is None or key[:2] > best[:2]:
                     best = key
@@ -282,7 +290,12 @@ def _rule_matches(doc, rule: Rule, sp: _Span, sent: _Sentence) -> bool:
         return sent.has(rule.cue, sp.start - rule.window, sp.end + rule.window, skip=(sp.start, sp.end))
     if rule.scope == "object":
         # "seized weapons", "intercepted two drones"; "the weapons seized", "packages were intercepted"
-        return sent.has(rule.cue, sp.end, sp.end + rule.window) or sent.has(rule.cue, sp.start - 4, sp.start)
+        if sent.has(rule.cue, sp.end, sp.end + rule.window):
+            return True
+        gap = sp.start
+        while gap > sent.start and doc[gap - 1].lower_ in _AUXILIARY:
+            gap -= 1
+        return any(e == gap for s, e in sent.spans(rule.cue))
     if rule.scope == "victim":
         return _victim_has(doc, sp, sent, rule.cue)
     if rule.scope == "agent":
@@ -367,8 +380,12 @@ def find(doc) -> list[TriggerMention]:
                 sp.sub = rule.then
                 if rule.weight is not None:
                     sp.weight = float(rule.weight)
+                if rule.nonevent:
+                    sp.nonevent = rule.nonevent
                 break
-        if not sp.sub and entry.group != "nonevent":
+        if entry.group == "nonevent":
+            sp.nonevent = entry.kind
+        if not sp.sub and not sp.nonevent:
             continue  # a context word that found no context ("set up" with no base named)
         if _background(doc, sp, sent):
             sp.weight /= 2
@@ -382,13 +399,13 @@ def find(doc) -> list[TriggerMention]:
         strongest = max(live, key=lambda x: x[0])[1] if live else None
         # A non-event that outweighs everything else in its sentence empties the sentence (but for the event
         # types it spares: a protest over a road accident is still a protest).
-        empty = strongest is not None and strongest.entry.group == "nonevent"
+        empty = strongest is not None and bool(strongest.nonevent)
         spares = strongest.entry.spares if empty else frozenset()
         s_start = doc[sentences[si].start].idx if sentences[si].start < len(doc) else 0
         last = doc[sentences[si].end - 1]
         s_end = last.idx + len(last.text)
         for sp, neg, hyp in items:
-            sub = "" if sp.entry.group == "nonevent" else sp.sub
+            sub = "" if sp.nonevent else sp.sub
             if empty and sub and lex.types[sub][0] not in spares:
                 sub = ""
             event_type, disorder = lex.types.get(sub, ("", ""))
@@ -406,7 +423,7 @@ def find(doc) -> list[TriggerMention]:
                     hypothetical=hyp,
                     sentence_start=s_start,
                     sentence_end=s_end,
-                    nonevent=sp.entry.kind if sp.entry.group == "nonevent" else "",
+                    nonevent=sp.nonevent,
                 )
             )
     return out
@@ -444,5 +461,5 @@ def primary(triggers: Sequence[TriggerMention] | Iterable[TriggerMention]) -> Tr
 
 
 GENERIC_BELOW = 0.5  # generic violence words ("attack", "killed") weigh less than this
-SPECIFIC_FROM = 0.8  # a named weapon weighs at least this
+SPECIFIC_FROM = 0.7  # a named weapon (even a plain "bomb") weighs at least this
 _WEAPON_ELABORATES = frozenset({"Violence against civilians", "Battles"})
