@@ -208,6 +208,16 @@ function drawTimeline(byWeek) {
     },
   };
   plot = new uPlot(opts, [xs, ys, fs], box);
+  showSelection();
+}
+// Redrawn timelines keep showing the chosen dates as the brushed box.
+function showSelection() {
+  const { date_from: from, date_to: to } = state.filters;
+  if (!plot || !(from || to)) return;
+  const x0 = from ? Date.parse(`${from}T00:00:00Z`) / 1000 : plot.scales.x.min;
+  const x1 = to ? Date.parse(`${to}T00:00:00Z`) / 1000 : plot.scales.x.max;
+  const left = plot.valToPos(x0, "x");
+  plot.setSelect({ left, width: Math.max(2, plot.valToPos(x1, "x") - left), top: 0, height: plot.bbox.height / devicePixelRatio }, false);
 }
 window.addEventListener("resize", () => {
   if (plot) plot.setSize({ width: $("#timeline").clientWidth, height: 130 });
@@ -218,7 +228,7 @@ function setDates(from, to) {
   state.filters.date_to = to;
   $("#tl-range").textContent = from || to ? `${from || "…"} → ${to || "…"}` : "";
   $("#tl-clear").hidden = !(from || to);
-  refresh();
+  refresh({ keepTimeline: true });
 }
 
 // --- table ---------------------------------------------------------------------------------------------------
@@ -258,7 +268,9 @@ function drawTable(events) {
     th.classList.toggle("sorted-desc", th.dataset.sort === key && desc);
   }
 }
-for (const th of document.querySelectorAll("#events-table th")) {
+for (const th of document.querySelectorAll("#events-table th[data-sort]")) {
+  th.classList.add("sortable");
+  th.title = "Sort";
   th.addEventListener("click", () => {
     const key = th.dataset.sort;
     const cur = state.sort.replace(/^-/, "");
