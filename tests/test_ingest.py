@@ -281,3 +281,12 @@ def test_a_url_flattened_by_pathlib_is_still_a_url():
     # `Path("https://example.org/a")` becomes "https:/example.org/a"; it must not be read as a missing file.
     [err] = list(iter_inputs([str(Path("https://example.org/a"))], fetch=False))
     assert err.where == "https://example.org/a" and "disabled" in err.reason
+
+
+def test_windows_line_endings(tmp_path):
+    p = tmp_path / "crlf.txt"
+    p.write_bytes(
+        b"Title: Night raid\r\nPublished: 2024-01-02T03:04:05Z\r\n\r\nTroops raided a village.\r\nTwo men were held.\r\n"
+    )
+    [r] = list(read_paths([str(p)]))
+    assert r.title == "Night raid" and r.text == "Troops raided a village.\nTwo men were held.\n"

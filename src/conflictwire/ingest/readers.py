@@ -75,9 +75,10 @@ def read_bytes(path: str) -> bytes:
 
 def decode_text(data: bytes, where: str) -> str:
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(where, f"not UTF-8 text (byte {exc.start})") from None
+    return text.replace("\r\n", "\n")  # a file saved on Windows reads the same as on Linux
 
 
 def read_text_file(path: str) -> str:
