@@ -155,8 +155,8 @@ def _items(doc) -> list[_Item]:
             found.append(_Item(ent.start, ent.end, f"ent:{ent.label_}"))
     kept: list[_Item] = []
     taken = [False] * (len(doc) + 1)
-    # Dictionary entries win over NER spans of the same length.
-    for item in sorted(found, key=lambda i: (-(i.end - i.start), i.key.startswith("ent:"), i.start)):
+    # Dictionary entries first (NER spans often take in an article: "the Red Cross"), then longest first.
+    for item in sorted(found, key=lambda i: (i.key.startswith("ent:"), -(i.end - i.start), i.start)):
         if any(taken[item.start : item.end]):
             continue
         kept.append(item)
