@@ -290,3 +290,34 @@ def test_windows_line_endings(tmp_path):
     )
     [r] = list(read_paths([str(p)]))
     assert r.title == "Night raid" and r.text == "Troops raided a village.\nTwo men were held.\n"
+
+
+def test_gzipped_bulk_files(tmp_path):
+    import gzip
+
+    lines = [
+        '{"id": "g1", "text": "Shells hit a bakery in Avdiivka on Sunday.", "published": "2024-01-07"}',
+        '{"id": "g2", "text": "Police fired tear gas at marchers in Lagos.", "published": "2024-01-08"}',
+    ]
+    jl = tmp_path / "bulk.jsonl.gz"
+    jl.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode()))
+    cs = tmp_path / "bulk.csv.gz"
+    cs.write_bytes(
+        gzip.compress(b"id,text,published\nc9,Gunmen burned a police post in Tillaberi.,2024-01-09\n")
+    )
+    tx = tmp_path / "one.txt.gz"
+    tx.write_bytes(gzip.compress((FIX / "report.txt").read_bytes()))
+    got = [r.report_id for r in read_paths([str(tmp_path)])]  # found in the directory by their inner suffix
+    assert set(got) == {"g1", "g2", "c9", list(read_paths([str(FIX / "report.txt")]))[0].report_id}
+    broken = tmp_path / "cut.jsonl.gz"
+    whole = gzip.compress(("\n".join(lines * 2000) + "\n").encode())
+    broken.write_bytes(whole[: len(whole) // 2])
+    items = list(iter_inputs([str(broken)]))
+    assert not isinstance(items[0], InputError)  # what could be read went in
+    assert isinstance(items[-1], InputError) and "cannot read further" in items[-1].reason
+
+
+def test_a_file_named_twice_is_read_once():
+    got = list(iter_inputs([str(FIX / "report.txt"), str(FIX / "*.txt"), str(FIX)], published="2024-01-01"))
+    assert [getattr(r, "path", None) for r in got].count(str(FIX / "report.txt")) == 1
+    assert [getattr(r, "where", None) for r in got].count(str(FIX / "empty.txt")) == 1

@@ -8,11 +8,11 @@ row is an InputError naming ``path:line``; the rows around it still go in.
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 from ..errors import InputError
 from ..model import Report
@@ -67,6 +67,23 @@ def report_from_record(rec, where: str, published=None, outlet=None, path: str =
     )
 
 
+def open_binary(path: str):
+    """The file's bytes as a stream; ``.gz`` files are decompressed as they are read (bulk exports are large)."""
+    if path.lower().endswith(".gz"):
+        return gzip.open(path, "rb")
+    return open(path, "rb")  # noqa: SIM115 - the caller closes it
+
+
+def _lines(fh, path: str):
+    """(line number, bytes) pairs; a truncated or corrupt .gz ends with an InputError instead of a traceback."""
+    lineno = 0
+    try:
+        for lineno, line in enumerate(fh, start=1):  # noqa: B007 - lineno is read after the loop
+            yield lineno, line
+    except (OSError, EOFError) as exc:
+        yield lineno + 1, InputError(f"{path}:{lineno + 1}", f"cannot read further: {exc}")
+
+
 def _check_bytes(path: str, data: bytes) -> None:
     if not data.strip():
         raise InputError(path, "the file is empty")
@@ -78,7 +95,11 @@ def iter_json(
     path: str, published=None, outlet=None, data: bytes | None = None
 ) -> Iterator[Report | InputError]:
     try:
-        raw = Path(path).read_bytes() if data is None else data
+        if data is None:
+            with open_binary(path) as fh:
+                raw = fh.read()
+        else:
+            raw = data
         _check_bytes(path, raw)
         try:
             obj = json.loads(raw.decode("utf-8-sig"))
@@ -91,8 +112,8 @@ def iter_json(
     except InputError as exc:
         yield exc
         return
-    except OSError as exc:
-        yield InputError(path, f"cannot read: {exc.strerror}")
+    except (OSError, EOFError) as exc:
+        yield InputError(path, f"cannot read: {getattr(exc, 'strerror', None) or exc}")
         return
     if isinstance(obj, dict) and isinstance(obj.get("reports"), list):
         obj = obj["reports"]  # the shape `extract --format json` and `reports` print
@@ -111,18 +132,20 @@ def iter_jsonl(
     path: str, published=None, outlet=None, data: bytes | None = None
 ) -> Iterator[Report | InputError]:
     try:
-        fh = open(path, "rb") if data is None else io.BytesIO(data)  # noqa: SIM115 - closed below
-    except OSError as exc:
-        yield InputError(path, f"cannot read: {exc.strerror}")
+        fh = open_binary(path) if data is None else io.BytesIO(data)
+        head = fh.peek(8192)[:8192] if hasattr(fh, "peek") else data[:8192]
+    except (OSError, EOFError) as exc:
+        yield InputError(path, f"cannot read: {getattr(exc, 'strerror', None) or exc}")
         return
     with fh:
-        head = fh.read(8192)
         if b"\x00" in head:
             yield InputError(path, "binary file, not text")
             return
-        fh.seek(0)
         any_line = False
-        for lineno, line in enumerate(fh, start=1):
+        for lineno, line in _lines(fh, path):
+            if isinstance(line, InputError):
+                yield line
+                return
             if lineno == 1 and line.startswith(b"\xef\xbb\xbf"):
                 line = line[3:]
             if not line.strip():
@@ -149,20 +172,25 @@ def iter_csv(
     path: str, published=None, outlet=None, data: bytes | None = None
 ) -> Iterator[Report | InputError]:
     try:
-        raw = Path(path).read_bytes()[:8192] if data is None else data[:8192]
-    except OSError as exc:
-        yield InputError(path, f"cannot read: {exc.strerror}")
-        return
-    try:
+        if data is None:
+            with open_binary(path) as head_fh:
+                raw = head_fh.read(8192)
+        else:
+            raw = data[:8192]
         _check_bytes(path, raw)
+        if data is None:
+            fh = io.TextIOWrapper(open_binary(path), encoding="utf-8-sig", newline="")
+        else:
+            fh = io.StringIO(data.decode("utf-8-sig"))
+    except (OSError, EOFError) as exc:
+        yield InputError(path, f"cannot read: {getattr(exc, 'strerror', None) or exc}")
+        return
+    except UnicodeDecodeError as exc:
+        yield InputError(path, f"not UTF-8 text (byte {exc.start})")
+        return
     except InputError as exc:
         yield exc
         return
-    fh = (
-        open(path, encoding="utf-8-sig", newline="")
-        if data is None
-        else io.StringIO(data.decode("utf-8-sig"))
-    )  # noqa: SIM115
     with fh:
         reader = csv.DictReader(fh)
         try:
@@ -182,6 +210,9 @@ def iter_csv(
                 break
             except UnicodeDecodeError as exc:
                 yield InputError(f"{path}:{start}", f"not UTF-8 text (byte {exc.start}); stopped reading")
+                return
+            except (OSError, EOFError) as exc:  # a truncated .gz
+                yield InputError(f"{path}:{start}", f"cannot read further: {exc}")
                 return
             except csv.Error as exc:
                 yield InputError(f"{path}:{start}", f"malformed CSV: {exc}")

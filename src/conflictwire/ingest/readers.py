@@ -2,7 +2,8 @@
 
 Kinds, by suffix (or, for a URL, by content type): .txt (optional ``Title:``/``Published:``/``Outlet:``/``URL:``
 header then a blank line), .html/.htm (trafilatura), .json, .jsonl/.ndjson, .csv, and RSS/Atom feeds
-(.xml/.rss/.atom). ``published`` and ``outlet`` are defaults for inputs that carry none of their own.
+(.xml/.rss/.atom); any of them may be gzipped (``.jsonl.gz``). ``published`` and ``outlet`` are defaults for
+inputs that carry none of their own.
 
 Two entry points:
 - ``iter_inputs`` yields a Report or an InputError per item and always goes on: one bad row, page or feed must
@@ -13,6 +14,7 @@ Two entry points:
 from __future__ import annotations
 
 import glob
+import gzip
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -56,6 +58,14 @@ def split_header(text: str) -> tuple[dict, str]:
     return {}, text
 
 
+def suffix(path: str) -> str:
+    """The suffix that names the kind: ``reports.jsonl.gz`` is JSONL."""
+    sfx = [s.lower() for s in Path(path).suffixes]
+    if sfx and sfx[-1] == ".gz":
+        return sfx[-2] if len(sfx) > 1 else ""
+    return sfx[-1] if sfx else ""
+
+
 def read_bytes(path: str) -> bytes:
     p = Path(path)
     if not p.exists():
@@ -64,8 +74,12 @@ def read_bytes(path: str) -> bytes:
         raise InputError(path, "is a directory")
     try:
         data = p.read_bytes()
+        if path.lower().endswith(".gz"):
+            data = gzip.decompress(data)
     except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror}") from None
+        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+    except EOFError:
+        raise InputError(path, "the .gz file is truncated") from None
     if not data.strip():
         raise InputError(path, "the file is empty")
     if b"\x00" in data[:8192]:
@@ -114,7 +128,7 @@ def is_url(s: str) -> bool:
 
 def kind_of(path: str) -> str:
     """Kind from the suffix; for an unknown suffix, from the first bytes (a report saved without one)."""
-    kind = KINDS.get(Path(path).suffix.lower())
+    kind = KINDS.get(suffix(path))
     if kind:
         return kind
     from .fetch import sniff_kind
@@ -131,7 +145,20 @@ def kind_of(path: str) -> str:
 
 
 def expand(paths: Iterable[str]) -> Iterator[str | InputError]:
-    """Files, URLs, directories (recursively, report files only, in sorted order) and glob patterns."""
+    """Files, URLs, directories (recursively, report files only, in sorted order) and glob patterns.
+
+    A file named twice (``dir`` and ``dir/*.txt``) is read once."""
+    seen: set[str] = set()
+    for item in _expand(paths):
+        if isinstance(item, str):
+            key = item if is_url(item) else os.path.realpath(item)
+            if key in seen:
+                continue
+            seen.add(key)
+        yield item
+
+
+def _expand(paths: Iterable[str]) -> Iterator[str | InputError]:
     for raw in paths:
         path = str(raw)
         if not os.path.exists(path):
@@ -144,7 +171,7 @@ def expand(paths: Iterable[str]) -> Iterator[str | InputError]:
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
-                    if not name.startswith(".") and Path(name).suffix.lower() in KINDS:
+                    if not name.startswith(".") and suffix(name) in KINDS:
                         found = True
                         yield os.path.join(root, name)
             if not found:
