@@ -223,7 +223,7 @@ def find(doc, outlet: str = "", country: str = "") -> list[Attribution]:
     items = _items(doc)
     country = country or report_country(doc)
     out: list[Attribution] = []
-    last_named: list[str] = []  # source names credited so far, for "the group reported"
+    last_named: list[_Said] = []  # sources credited so far, for "the group reported"
     for sent in doc.sents:
         sent_items = [i for i in items if sent.start <= i.start < sent.end]
         found: dict[str, tuple[_Said, str]] = {}
@@ -288,7 +288,7 @@ def find(doc, outlet: str = "", country: str = "") -> list[Attribution]:
                 )
             )
             if name not in ("Residents", "Witnesses") and not name.endswith(("army", "military", "police")):
-                last_named.append(name)
+                last_named.append(said)
     return out
 
 
@@ -304,7 +304,7 @@ def _source_of(item: _Item) -> _Source:
     return lexicon().sources[item.key]
 
 
-def _said(doc, item: _Item, country: str, last_named: list[str]) -> _Said | None:
+def _said(doc, item: _Item, country: str, last_named: list[_Said]) -> _Said | None:
     """The normalised source an item names, or None when it names nothing usable."""
     if item.key.startswith("ent:"):
         text = doc[item.start : item.end].text
@@ -314,7 +314,7 @@ def _said(doc, item: _Item, country: str, last_named: list[str]) -> _Said | None
         word = doc[item.start : item.end].text.lower()
         if not last_named or (word == "it" and item.end < len(doc) and doc[item.end].lower_ in ("was", "is")):
             return None
-        return _Said(item, last_named[-1], _party_of(last_named[-1]), "")
+        return _Said(item, last_named[-1].name, last_named[-1].party, last_named[-1].actor)
     if src.country:
         return _Said(item, _army_name(src.country, "military"), True, _army_actor(src.country))
     if src.name in ("{army}", "{police}"):
@@ -325,13 +325,6 @@ def _said(doc, item: _Item, country: str, last_named: list[str]) -> _Said | None
     if src.name == "Rebels" and country:
         return _Said(item, src.name, True, lexicon().countries.get(country, {}).get("rebels", ""))
     return _Said(item, src.name, src.party, src.actor)
-
-
-def _party_of(name: str) -> bool:
-    for src in lexicon().sources.values():
-        if src.name == name:
-            return src.party
-    return False
 
 
 def _is_verb(doc, item: _Item, lex: _Lexicon) -> bool:
