@@ -160,6 +160,16 @@ def test_total_time_limit(server):
         fetch(slow, allow_private=True, timeout=1.0)
 
 
+def test_total_time_limit_holds_while_headers_trickle(server):
+    import time
+
+    slow = server.add("/slowloris", slow_headers=0.05)  # each byte comes well within the read timeout
+    started = time.monotonic()
+    with pytest.raises(InputError, match="total time limit"):
+        fetch(slow, allow_private=True, timeout=1.0)
+    assert time.monotonic() - started < 3
+
+
 def test_http_errors_name_the_status(server):
     with pytest.raises(InputError, match="HTTP 404"):
         fetch(server.url("/nothing-here"), allow_private=True)

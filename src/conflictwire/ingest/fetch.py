@@ -9,6 +9,7 @@ rebinding) is refused too, and so is every redirect hop.
 
 from __future__ import annotations
 
+import contextvars
 import ipaddress
 import socket
 import ssl
@@ -58,6 +59,44 @@ def address_problem(ip: str) -> str | None:
     return None
 
 
+# The instant (time.monotonic) by which the current fetch must be done. Every socket read and write is bounded by
+# it, so a server that trickles its headers a byte at a time cannot hold a poll for longer than the total limit.
+_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "conflictwire_fetch_deadline", default=None
+)
+
+
+def _left(timeout: float | None, exc: type[Exception]) -> float | None:
+    deadline = _DEADLINE.get()
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise exc("the total time limit is over")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    def __init__(self, stream: httpcore.NetworkStream):
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _left(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _left(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(self, ssl_context, server_hostname=None, timeout=None):
+        t = _left(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, t))
+
+    def get_extra_info(self, info: str):
+        return self._stream.get_extra_info(info)
+
+
 class _GuardedBackend(httpcore.SyncBackend):
     """Resolves the host itself, refuses non-public addresses, then connects to the checked IP."""
 
@@ -79,7 +118,8 @@ class _GuardedBackend(httpcore.SyncBackend):
         last: Exception | None = None
         for ip in ips:
             try:
-                return super().connect_tcp(ip, port, timeout, local_address, socket_options)
+                t = _left(timeout, httpcore.ConnectTimeout)
+                return _DeadlineStream(super().connect_tcp(ip, port, t, local_address, socket_options))
             except httpcore.ConnectError as exc:
                 last = exc
         raise last or httpcore.ConnectError(f"no address for {host!r}")
@@ -181,6 +221,7 @@ def fetch(
     own = client is None
     client = client or make_client(allow_private)
     deadline = time.monotonic() + timeout
+    token = _DEADLINE.set(deadline)
     try:
         current = start
         seen: list[str] = []
@@ -209,6 +250,7 @@ def fetch(
             return resp
         raise InputError(start, f"more than {max_redirects} redirects")
     finally:
+        _DEADLINE.reset(token)
         if own:
             client.close()
 
@@ -264,6 +306,8 @@ def _get(
     except BlockedAddress as exc:
         raise InputError(where, f"refused: {exc}") from None
     except httpx.TimeoutException:
+        if time.monotonic() >= deadline - 0.05:
+            raise InputError(where, f"took longer than the total time limit fetching {url}") from None
         raise InputError(where, f"timed out fetching {url}") from None
     except httpx.HTTPError as exc:
         raise InputError(where, f"cannot fetch {url}: {exc or type(exc).__name__}") from None
