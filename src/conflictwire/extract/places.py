@@ -116,6 +116,19 @@ def common_words() -> frozenset[str]:
     return frozenset(gz.norm(w) for w in words)
 
 
+@functools.cache
+def never_words() -> frozenset[str]:
+    """Single words that are never a place by themselves (weekdays, directions, faiths): data/places_never_words.txt."""
+    path = DATA / "places_never_words.txt"
+    words = set()
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            line = line.split("#", 1)[0].strip()
+            if line:
+                words.add(gz.norm(line))
+    return frozenset(words)
+
+
 @functools.lru_cache(maxsize=200_000)
 def _norm_token(text: str) -> str:
     return gz.norm(text)
@@ -300,6 +313,8 @@ def _keep(doc, span: _Span, gaz, labels, lower_words) -> bool:
     if ner_place:
         span.support = 2
     one_word = span.j - span.i == 1
+    if one_word and (span.key in never_words() or span.key in gaz.demonyms):
+        return False
     kinds = {rows[r][gz.KIND] for r in span.ids}
     text = doc.text[span.start : span.end]
     if one_word and (
@@ -359,6 +374,11 @@ def _choose(gaz, span: _Span, ctx: Counter, top, anchors) -> int:
     ids = span.ids
     if len(ids) == 1:
         return ids[0]
+    if span.noun in ADMIN_NOUNS:
+        # "Delta State", "Idlib province": the region, wherever the country context points
+        regions = [r for r in ids if gaz.rows[r][gz.KIND] == "region"]
+        if regions:
+            ids = regions
     if top:
         # country context first: a place of the report's countries beats a bigger namesake elsewhere
         in_ctx = [r for r in ids if gaz.rows[r][gz.CC] in ctx]
@@ -488,6 +508,7 @@ def find(doc) -> list[PlaceMention]:
 
     # Country context: country names weigh most, then regions and places of one country only, then demonyms.
     ctx: Counter = Counter()
+    strong: Counter = Counter()  # evidence a spelling coincidence cannot give: countries, regions, sites, demonyms
     for span in kept:
         ccs = {rows[r][gz.CC] for r in span.ids}
         kinds = {rows[r][gz.KIND] for r in span.ids}
@@ -495,15 +516,18 @@ def find(doc) -> list[PlaceMention]:
             for r in span.ids:
                 if rows[r][gz.KIND] == "country":
                     ctx[rows[r][gz.CC]] += 3
+                    strong[rows[r][gz.CC]] += 3
         elif len(ccs) == 1:
             # only evidence that is hard to get by accident votes: a region, a big town, a supported town
             row = max((rows[r] for r in span.ids), key=lambda r: r[gz.POP])
             if "region" in kinds or "site" in kinds:
                 ctx[row[gz.CC]] += 2
-            elif row[gz.POP] >= 50_000 or row[gz.CAPITAL_OF] or (span.support >= 2 and row[gz.POP] >= 5000):
+                strong[row[gz.CC]] += 2
+            elif row[gz.POP] >= 50_000 or row[gz.CAPITAL_OF]:
                 ctx[row[gz.CC]] += 1
     for cc, n in demonyms.items():
         ctx[cc] += 0.5 * n
+        strong[cc] += 0.5 * n
     if not ctx:
         # no unambiguous evidence: let every matched big place vote by population
         for span in kept:
@@ -531,9 +555,8 @@ def find(doc) -> list[PlaceMention]:
         row = rows[span.choice]
         # A small namesake in a country the report never names is a coincidence of spelling, not the place.
         if (
-            top
-            and ctx[top] >= 2
-            and row[gz.CC] not in ctx
+            strong
+            and row[gz.CC] not in strong
             and row[gz.KIND] == "town"
             and row[gz.POP] < 500_000
             and not row[gz.CAPITAL_OF]
