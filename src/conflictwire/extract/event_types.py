@@ -41,9 +41,8 @@ class Entry:
     weight: float
     kind: str = ""  # non-event kind: natural disaster, accident, crime, diplomacy, attribution
     check_negation: bool = True
-    spares: frozenset[str] = (
-        frozenset()
-    )  # event types a non-event leaves standing ("protest over a road accident")
+    # event types a non-event leaves standing ("a protest over a road accident")
+    spares: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -56,9 +55,10 @@ class Rule:
     require: str = ""
     unless: str = ""
     weight: float | None = None
-    nonevent: str = (
-        ""  # with then = "": the trigger becomes a non-event of this kind instead of being dropped
-    )
+    # with then = "": the trigger becomes a non-event of this kind instead of being dropped
+    nonevent: str = ""
+    # the trigger's own words may be the cue ("police beat protesters": "beat")
+    include_self: bool = False
 
 
 @dataclass
@@ -153,6 +153,7 @@ def lexicon() -> Lexicon:
                 unless=item.get("unless", ""),
                 weight=item.get("weight"),
                 nonevent=item.get("nonevent", ""),
+                include_self=item.get("include_self", False),
             )
         )
     return Lexicon(
@@ -263,7 +264,8 @@ def _agent(doc, sp: _Span, sent: _Sentence) -> str:
             ]
             if found:
                 return min(found)[1]
-        return ""  # the words before a passive verb name whom it was done to
+        if any(doc[i].lower_ in _PASSIVE for i in range(max(sent.start, sp.start - 2), sp.start)):
+            return ""  # the words before a passive verb name whom it was done to
     best: tuple[int, int, str] | None = None  # (end, length, group): nearest end, then the longer phrase
     for g in ("nonstate", "state"):
         for s, e in sent.spans(g):
@@ -285,7 +287,7 @@ def _rule_matches(doc, rule: Rule, sp: _Span, sent: _Sentence) -> bool:
     if not rule.cue:
         return True
     if rule.scope == "sentence":
-        return sent.has(rule.cue, skip=(sp.start, sp.end))
+        return sent.has(rule.cue, skip=(0, 0) if rule.include_self else (sp.start, sp.end))
     if rule.scope == "window":
         return sent.has(rule.cue, sp.start - rule.window, sp.end + rule.window, skip=(sp.start, sp.end))
     if rule.scope == "object":
