@@ -321,3 +321,35 @@ def test_a_file_named_twice_is_read_once():
     got = list(iter_inputs([str(FIX / "report.txt"), str(FIX / "*.txt"), str(FIX)], published="2024-01-01"))
     assert [getattr(r, "path", None) for r in got].count(str(FIX / "report.txt")) == 1
     assert [getattr(r, "where", None) for r in got].count(str(FIX / "empty.txt")) == 1
+
+
+def test_ingest_cli_names_each_bad_input_and_stores_the_rest(tmp_path):
+    """Issue 4's acceptance: malformed feed, HTML without text, CSV rows without a date, through the real CLI."""
+    import os
+    import subprocess
+    import sys
+
+    from conflictwire.store import Store
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for name in ("broken.rss", "noarticle.html", "reports.csv", "report.txt", "page.html"):
+        shutil.copy(FIX / name, src / name)
+    db = tmp_path / "cw.duckdb"
+    cli = str(Path(sys.executable).parent / "conflictwire")
+    run = subprocess.run(
+        [cli, "ingest", str(src), "--db", str(db), "--no-fetch", "--quiet"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "COLUMNS": "1000"},  # rich would wrap long paths at 80 columns
+    )
+    out = run.stdout + run.stderr
+    assert run.returncode == 0, out
+    assert f"{src / 'broken.rss'}: malformed feed" in out
+    assert f"{src / 'noarticle.html'}: no main text" in out
+    assert f"{src / 'reports.csv'}:5: the record has no publication date" in out
+    with Store(db) as store:
+        stored = store.reports(limit=None)
+    assert len(stored) == 4  # two CSV rows, the text report and the page
+    assert set(stored["report_id"]) >= {"c1", "c2"}
