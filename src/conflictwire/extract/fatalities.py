@@ -22,7 +22,7 @@ from importlib import resources
 
 from . import numbers
 from .mentions import CountMention
-from .numbers import Tok
+from .numbers import Phrases, Tok
 
 OUTCOMES = ("other", "killed", "injured", "abducted", "arrested", "displaced")
 _MONTHS = {
@@ -37,22 +37,21 @@ _YEAR = re.compile(r"(1[89]|20)\d\d")
 
 @dataclass
 class _Lex:
-    after: list[tuple[tuple[str, ...], str]]  # longest phrases first
-    before: list[tuple[tuple[str, ...], str]]
-    aux: list[tuple[str, ...]]
+    after: Phrases
+    before: Phrases
+    aux: Phrases
     who: dict[str, str]
     singular: set[str]
     not_people: set[str]
     not_before: set[str]
-    part_before: list[tuple[str, ...]]
-    part_after: list[tuple[str, ...]]
+    part_before: Phrases
+    part_after: Phrases
     cumulative: list[str]
 
 
-def _phrases(table: dict) -> list[tuple[tuple[str, ...], str]]:
-    out = [(tuple(p.split()), outcome) for outcome in OUTCOMES for p in table.get(outcome, [])]
-    # longest first so "killed or injured" wins over "killed"; "other" first among equals
-    return sorted(out, key=lambda po: -len(po[0]))
+def _phrases(table: dict) -> Phrases:
+    # longest first so "killed or injured" wins over "killed"
+    return Phrases((tuple(p.split()), outcome) for outcome in OUTCOMES for p in table.get(outcome, []))
 
 
 @functools.cache
@@ -68,38 +67,15 @@ def lexicon() -> _Lex:
     return _Lex(
         after=_phrases(data["after"]),
         before=_phrases(data["before"]),
-        aux=[
-            (words, "aux")
-            for words in sorted((tuple(a.split()) for a in data["aux"]["words"]), key=len, reverse=True)
-        ],
+        aux=Phrases((tuple(a.split()), "aux") for a in data["aux"]["words"]),
         who=who,
         singular=set(data["people"].get("singular", [])),
         not_people=set(data["not_people"]["words"]),
         not_before=set(data["not_count_before"]["words"]),
-        part_before=sorted((tuple(p.split()) for p in data["part_of"]["before"]), key=len, reverse=True),
-        part_after=sorted((tuple(p.split()) for p in data["part_of"]["after"]), key=len, reverse=True),
+        part_before=Phrases((tuple(p.split()), "part") for p in data["part_of"]["before"]),
+        part_after=Phrases((tuple(p.split()), "part") for p in data["part_of"]["after"]),
         cumulative=data["cumulative"]["cues"],
     )
-
-
-def _match_at(toks: list[Tok], i: int, phrases) -> tuple[tuple[str, ...], str] | None:
-    for words, tag in phrases:
-        if i + len(words) <= len(toks) and all(toks[i + k].low == w for k, w in enumerate(words)):
-            return words, tag
-    return None
-
-
-def _match_ending(toks: list[Tok], i: int, phrases) -> tuple[tuple[str, ...], str] | None:
-    """A phrase whose last word is token i-1."""
-    for words, tag in phrases:
-        n = len(words)
-        if i - n >= 0 and all(toks[i - n + k].low == w for k, w in enumerate(words)):
-            return words, tag
-    return None
-
-
-def _words_at(toks: list[Tok], i: int, words: tuple[str, ...]) -> bool:
-    return i + len(words) <= len(toks) and all(toks[i + k].low == w for k, w in enumerate(words))
 
 
 @dataclass
@@ -114,10 +90,35 @@ class _Cand:
     vague: bool
     who: str = ""
     outcome: str = ""
-    how: str = ""  # after | before | coord | part
+    how: str = ""  # after | before | coord | part | subject
     end: int = 0  # token after the whole count phrase (outcome words included)
     others: bool = False  # "many others", "two more": in addition to a count before
     part_of: bool = False
+    definite: bool = False  # "the boy", "he", a named person: refers to people counted before, if any
+    hedged: bool = False  # "could have been killed": not a count ACLED would code
+    sentence: int = 0
+    key: str = ""  # last word of a definite reference ("Hassan"), to tell two named people apart
+    after_comma: bool = False
+
+
+# Singular people introduced by these words count as one; "the", "his", "her" refer back (definite).
+_ARTICLES = {"a": False, "an": False, "another": False, "the": True, "his": True, "her": True}
+_SUBJECT_PRONOUNS = {"he", "she"}
+_OBJECT_PRONOUNS = {"him", "her"}
+_PASSIVE = {"was", "were", "is", "are", "has", "have", "had", "been", "got", "get", "be", "being"}
+_MODALS = {"could", "may", "might", "would"}
+_INTRANSITIVE = {"died", "die", "dies", "perished", "succumbed", "lost", "dead", "drowned"}
+# Outcome verbs that are active when an object follows ("bombers killed 10"): then the figure before them
+# counts the perpetrators, not the victims.
+_TRANSITIVE = {
+    "killed", "injured", "wounded", "hurt", "abducted", "kidnapped", "arrested", "detained", "displaced",
+    "murdered", "executed", "massacred", "slaughtered", "beheaded", "lynched", "assassinated", "seized",
+    "captured", "evacuated", "maimed", "shot", "gunned", "slain",
+}  # fmt: skip
+_CLAUSE_END = {
+    "said", "says", "told", "reported", "according", "added", "stated", "claimed", "when", "while", "after",
+    "before", "because", "but", "although", "though", "whereas", "adding", "saying", "as",
+}  # fmt: skip
 
 
 def _is_excluded(toks: list[Tok], num: numbers.Number) -> bool:
@@ -127,14 +128,15 @@ def _is_excluded(toks: list[Tok], num: numbers.Number) -> bool:
     nxt = toks[b].low if b < len(toks) else ""
     if prev in lex.not_before or prev in _MONTHS or nxt in _MONTHS:
         return True
-    # a clock time ("10:30", "5 pm"), an age ("12-year-old"), a year ("2011")
-    if nxt == ":" or (nxt == "-" and b + 1 < len(toks) and toks[b + 1].low in ("year", "years", "month")):
+    # a clock time ("10:30", "5 pm"), an age ("12-year-old", "30 year-old"), a year ("2011")
+    if nxt == ":" or nxt in ("year", "years") and b + 1 < len(toks) and toks[b + 1].low in ("-", "old"):
+        return True
+    if nxt == "-" and b + 1 < len(toks) and toks[b + 1].low in ("year", "years", "month"):
         return True
     if nxt in ("th", "st", "nd", "rd"):
         return True
     if not num.vague and _YEAR.fullmatch(toks[b - 1].low) and toks[b - 1].low == num.word:
-        nxt_who = lex.who.get(nxt)
-        return nxt_who is None
+        return lex.who.get(nxt) is None
     return False
 
 
@@ -164,42 +166,49 @@ def _noun_phrase(toks: list[Tok], b: int) -> tuple[int, str, bool, bool] | None:
             break
         if w in lex.not_people:
             return None
-        if w in _BREAK or w in (",", "and", "but", "or", "while", "as"):
+        if w in _BREAK or w in (",", "and", "but", "or", "while", "as") or w in _PREPOSITIONS:
             break
-        if _match_at(toks, k, lex.after) or _match_at(toks, k, lex.aux):
-            break
-        if w in _PREPOSITIONS and k > j:
-            break
-        if w in _PREPOSITIONS:
+        if lex.after.at(toks, k) or w in _PASSIVE:
+            # an unknown noun right before "were killed" / "died" ("three federal agents were killed")
+            if k > j and all(t.low.isalpha() or t.low == "-" for t in toks[j:k]):
+                return k, "", True, others
             break
     return end, who, has_head, others
 
 
-def _outcome_after(toks: list[Tok], k: int) -> tuple[str, int] | None:
-    """The outcome word after the people counted, over aux words and one short place phrase."""
+def _outcome_after(toks: list[Tok], k: int) -> tuple[str, int, bool] | None:
+    """The outcome words after the people counted, over aux words and one short place or time phrase:
+    (outcome, end, hedged)."""
     lex = lexicon()
     n = len(toks)
     steps = 0
     skipped_pp = False
+    aux_seen = hedged = False
     while k < n and steps < 8:
-        m = _match_at(toks, k, lex.after)
+        m = lex.after.at(toks, k)
         if m:
-            return m[1], k + len(m[0])
-        a = _match_at(toks, k, lex.aux)
+            end = k + len(m[0])
+            if not aux_seen and m[0][0] in _TRANSITIVE and end < n and _object_follows(toks, end):
+                return None
+            return m[1], end, hedged
+        a = lex.aux.at(toks, k)
         if a:
+            aux_seen = True
+            hedged = hedged or a[0][0] in _MODALS
             k += len(a[0])
             steps += 1
             continue
-        if toks[k].low.endswith("ly") and toks[k].low.isalpha():
+        w = toks[k].low
+        if (w.endswith("ly") and w.isalpha()) or w in _TIME_WORDS:
             k += 1
             steps += 1
             continue
-        if toks[k].low in _PREPOSITIONS and not skipped_pp:
-            # "25 people in the village were killed": skip to the next aux word
-            for q in range(k + 1, min(k + 5, n)):
+        if w in _PREPOSITIONS and not skipped_pp:
+            # "25 people in the village were killed", "soldiers from the army died", "were on Sunday killed"
+            for q in range(k + 1, min(k + 6, n)):
                 if toks[q].low in _BREAK or toks[q].low == ",":
                     return None
-                if _match_at(toks, q, lex.aux):
+                if lex.aux.at(toks, q) or lex.after.at(toks, q):
                     k = q
                     skipped_pp = True
                     break
@@ -210,9 +219,28 @@ def _outcome_after(toks: list[Tok], k: int) -> tuple[str, int] | None:
     return None
 
 
+_TIME_WORDS = {
+    "yesterday", "today", "overnight", "tonight", "recently", "earlier", "later", "night", "morning",
+    "afternoon", "evening", "last", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+    "sunday",
+}  # fmt: skip
+
+
+def _object_follows(toks: list[Tok], k: int) -> bool:
+    lex = lexicon()
+    t = toks[k]
+    return (
+        t.low[0].isdigit()
+        or t.low in lex.who
+        or t.low in _ARTICLES
+        or t.low in ("him", "them", "one", "two", "three", "four", "five", "at", "dozens", "several")
+        or numbers.parse(toks, k) is not None
+    )
+
+
 def _outcome_before(toks: list[Tok], a: int) -> str:
     lex = lexicon()
-    m = _match_ending(toks, a, lex.before)
+    m = lex.before.ending(toks, a)
     return m[1] if m else ""
 
 
@@ -222,78 +250,143 @@ def _singular_at(toks: list[Tok], i: int) -> tuple[int, str] | None:
     for k in range(i + 1, min(i + 7, len(toks))):
         w = toks[k].low
         if w in lex.singular:
+            # "a police officer", "the township chief": a plural person word right after is not singular
+            if k + 1 < len(toks) and toks[k + 1].low in lex.who and toks[k + 1].low not in lex.singular:
+                return None
             return k + 1, lex.who.get(w, "")
-        if w in ("year", "years", "month", "months", "old"):  # "a 12-year-old boy"
+        if w in ("year", "years", "month", "months", "old") or w[0].isdigit():  # "a 12-year-old boy"
             continue
-        if w in _BREAK or w in (",", "and", "or") or w in lex.not_people:
+        if w in lex.who and w.endswith("s"):  # a plural person word: not one person
             return None
-        if _match_at(toks, k, lex.after):
+        if w in _BREAK or w in (",", "and", "or", "of") or w in lex.not_people:
+            return None
+        if lex.after.at(toks, k) or w in _PASSIVE:
             return None
     return None
 
 
-def _sentence_counts(toks: list[Tok], sent_low: str) -> list[_Cand]:
+def _subject_outcome(toks: list[Tok], c: _Cand, stops: set[int]) -> tuple[str, int, bool] | None:
+    """'Ten residents of the province, including two officials, have been killed': the outcome of a count that
+    is the subject of a passive or of 'died' further on in its clause."""
+    n = len(toks)
+    depth = 0
+    for k in range(c.head_end, min(c.head_end + 40, n)):
+        w = toks[k].low
+        if w in ("(", "["):
+            depth += 1
+            continue
+        if w in (")", "]"):
+            depth = max(0, depth - 1)
+            continue
+        if depth:
+            continue
+        if k in stops or w in _CLAUSE_END or w in (";", ":", ".", "?", "!"):
+            return None
+        if w in _PASSIVE or w in _INTRANSITIVE:
+            got = _outcome_after(toks, k)
+            if got:
+                return got
+    return None
+
+
+def _candidate(toks: list[Tok], i: int, persons: dict[int, int]) -> tuple[_Cand | None, int]:
+    """The count that starts at token i, if any, and the token to scan from next."""
+    lex = lexicon()
+    n = len(toks)
+    tok = toks[i]
+    definite = False
+    if tok.start in persons:
+        # a named person ("gunmen shot dead Ali Hassan", "Ali Hassan was killed"): one, definite
+        end_char = persons[tok.start]
+        head_end = next((k for k in range(i, n) if toks[k].start >= end_char), n)
+        num = numbers.Number(i, head_end, 1, 1, 1, word="<person>")
+        who, has_head, others, definite = "", True, False, True
+    elif tok.low in _SUBJECT_PRONOUNS or (
+        tok.low in _OBJECT_PRONOUNS and _outcome_before(toks, i) == "killed"
+    ):
+        num = numbers.Number(i, i + 1, 1, 1, 1, word="<pronoun>")
+        head_end, who, has_head, others, definite = i + 1, "", True, False, True
+    else:
+        num = numbers.parse(toks, i)
+        if num is not None and _is_excluded(toks, num):
+            return None, num.end
+        if num is None and tok.low in _ARTICLES:
+            sg = _singular_at(toks, i)
+            if sg is None:
+                return None, i + 1
+            num = numbers.Number(i, i + 1, 1, 1, 1, word="<article>")
+            (head_end, who), has_head, others = sg, True, tok.low == "another"
+            definite = _ARTICLES[tok.low]
+        elif num is None:
+            return None, i + 1
+        else:
+            np = _noun_phrase(toks, num.end)
+            if np is None:
+                return None, num.end
+            head_end, who, has_head, others = np
+            definite = tok.low == "the"
+    c = _Cand(num.start, num.end, head_end, num.low, num.best, num.high, num.at_least, num.vague, who)
+    c.others, c.definite = others, definite
+    after = _outcome_after(toks, head_end)
+    before = _outcome_before(toks, num.start)
+    if after:
+        c.outcome, c.end, c.hedged = after
+        c.how = "after"
+    elif before:
+        nxt = toks[head_end].low if head_end < n else ""
+        # a headless figure after a verb needs the phrase to stop there ("killing 3 in Kano")
+        if has_head or not nxt or nxt in _BREAK or nxt in (",", "and", "or", "of") or nxt in _PREPOSITIONS:
+            c.outcome, c.how, c.end = before, "before", head_end
+        elif head_end + 1 < n and toks[head_end + 1].low in (",", ".", "of", "and", "from", "in"):
+            # an unknown or misspelt noun after the verb ("killing three mebers of the group")
+            c.outcome, c.how, c.end = before, "before", head_end + 1
+    if not c.end:
+        c.end = head_end
+    if num.word in ("<person>", "<pronoun>", "<article>") and not c.outcome and not has_head:
+        return None, i + 1
+    if not c.outcome and num.vague and not has_head:
+        return None, num.end
+    # "including 20 children", "of whom 3 were children"
+    if lex.part_before.ending(toks, num.start):
+        c.part_of = True
+    elif lex.part_after.at(toks, num.end):
+        c.part_of = True
+    nxt_i = max(c.end, num.end, i + 1) if c.outcome else max(num.end, i + 1)
+    return c, nxt_i
+
+
+def _sentence_counts(toks: list[Tok], persons: dict[int, int]) -> list[_Cand]:
     lex = lexicon()
     cands: list[_Cand] = []
     i, n = 0, len(toks)
     while i < n:
-        tok = toks[i]
-        num = numbers.parse(toks, i)
-        if num is not None and _is_excluded(toks, num):
-            i = num.end
-            continue
-        if num is None and tok.low in ("a", "an"):
-            sg = _singular_at(toks, i)
-            if sg:
-                num = numbers.Number(i, i + 1, 1, 1, 1, word="<article>")
-        if num is None:
-            i += 1
-            continue
-        if num.word == "<article>":
-            head_end, who = _singular_at(toks, i)
-            has_head, others = True, False
-        else:
-            np = _noun_phrase(toks, num.end)
-            if np is None:
-                i = num.end
-                continue
-            head_end, who, has_head, others = np
-        c = _Cand(num.start, num.end, head_end, num.low, num.best, num.high, num.at_least, num.vague, who)
-        c.others = others
-        after = _outcome_after(toks, head_end)
-        before = _outcome_before(toks, num.start)
-        if after:
-            c.outcome, c.how, c.end = after[0], "after", after[1]
-        elif before:
-            nxt = toks[head_end].low if head_end < n else ""
-            # a headless figure after a verb needs the phrase to stop there ("killing 3 in Kano")
-            if (
-                has_head
-                or not nxt
-                or nxt in _BREAK
-                or nxt in (",", "and", "or", "of")
-                or nxt in _PREPOSITIONS
-            ):
-                c.outcome, c.how, c.end = before, "before", head_end
-        if not c.outcome and num.vague and not has_head:
-            i = num.end
-            continue
-        if not c.end:
-            c.end = head_end
-        # "including 20 children", "of whom 3 were children"
-        if _match_ending(toks, num.start, [(p, "part") for p in lex.part_before]):
-            c.part_of = True
-        elif num.end < n and any(_words_at(toks, num.end, p) for p in lex.part_after):
-            c.part_of = True
-        cands.append(c)
-        i = max(c.end, num.end, i + 1) if c.outcome else max(num.end, i + 1)
+        c, i = _candidate(toks, i, persons)
+        if c is not None:
+            cands.append(c)
+    # everything inside "including ..., " up to the next comma is part of the count before it
+    for c in cands:
+        if c.part_of:
+            stop = next((k for k in range(c.b, n) if toks[k].low in _BREAK or toks[k].low == ","), n)
+            for d in cands:
+                if c.a < d.a < stop:
+                    d.part_of = True
     _coordinate(toks, cands)
-    return [c for c in cands if c.outcome]
+    # a subject whose verb comes later in the clause
+    stops = {d.a for d in cands if not d.part_of}
+    for c in cands:
+        if not c.outcome and not c.part_of:
+            got = _subject_outcome(toks, c, stops - {c.a})
+            if got:
+                c.outcome, c.end, c.hedged = got
+                c.how = "subject"
+    _coordinate(toks, cands)
+    del lex
+    return [c for c in cands if c.outcome and not c.hedged]
 
 
 def _coordinate(toks: list[Tok], cands: list[_Cand]) -> None:
-    """Share an outcome across 'two soldiers and three civilians were killed' and 'killed 5 men and 2 women'."""
-    lex = lexicon()
+    """Share an outcome across 'two soldiers and three civilians were killed' and 'killed 5 men and 2 women',
+    and between a whole and its part ('20 soldiers including a captain were killed')."""
 
     def joined(left: _Cand, right: _Cand) -> bool:
         gap = [t.low for t in toks[left.head_end : right.a]]
@@ -301,27 +394,24 @@ def _coordinate(toks: list[Tok], cands: list[_Cand]) -> None:
 
     for k in range(len(cands) - 2, -1, -1):
         c, nxt = cands[k], cands[k + 1]
-        if (
-            not c.outcome
-            and nxt.outcome == "killed"
-            or (not c.outcome and nxt.outcome and nxt.how != "before")
-        ):
-            if joined(c, nxt) and nxt.how in ("after", "coord"):
-                c.outcome, c.how = nxt.outcome, "coord"
+        if not c.outcome and nxt.outcome and nxt.how in ("after", "coord", "subject") and joined(c, nxt):
+            c.outcome, c.how, c.end = nxt.outcome, "coord", c.head_end
     for k in range(1, len(cands)):
         prev, c = cands[k - 1], cands[k]
         if c.outcome:
+            if c.part_of and not prev.outcome and not prev.part_of and c.how in ("after", "subject"):
+                # the part carries the verb for the whole
+                prev.outcome, prev.how, prev.hedged = c.outcome, "coord", c.hedged
             continue
         if prev.outcome and prev.how in ("before", "coord") and joined(prev, c):
             c.outcome, c.how = prev.outcome, "coord"
         elif c.part_of and prev.outcome:
             # "56 were killed, including 20 children": the part shares the whole's outcome
             c.outcome, c.how = prev.outcome, "part"
-    # a part with no count before it in the sentence is not a part ("including 3 soldiers" as the only count)
+    # a part with no count before it in the sentence is not a part ("one of them died" after an injury count)
     for k, c in enumerate(cands):
         if c.part_of and c.outcome and not any(p.outcome == c.outcome for p in cands[:k]):
-            c.part_of = c.how == "part"
-    del lex
+            c.part_of = False
 
 
 def _is_cumulative(sent_low: str) -> bool:
@@ -338,16 +428,20 @@ def _sentences(doc) -> list[tuple[int, int]]:
 
 def find(doc) -> list[CountMention]:
     text = doc.text
+    persons = {e.start_char: e.end_char for e in getattr(doc, "ents", ()) if e.label_ == "PERSON"}
     out: list[CountMention] = []
-    for s, e in _sentences(doc):
+    cands: list[_Cand] = []
+    for sent_no, (s, e) in enumerate(_sentences(doc)):
         sent = text[s:e]
         toks = numbers.tokenize(sent, s)
         if not toks:
             continue
-        low = sent.lower()
-        cumulative = _is_cumulative(low)
-        for c in _sentence_counts(toks, low):
+        cumulative = _is_cumulative(sent.lower())
+        for c in _sentence_counts(toks, persons):
             start, end = toks[c.a].start, toks[max(c.end, c.b) - 1].end
+            c.key = text[toks[c.a].start : toks[c.head_end - 1].end].split()[-1].lower() if c.definite else ""
+            c.after_comma = c.a > 0 and toks[c.a - 1].low in (",", "(")
+            c.sentence = sent_no
             out.append(
                 CountMention(
                     start=start,
@@ -364,27 +458,33 @@ def find(doc) -> list[CountMention]:
                     vague=c.vague,
                 )
             )
-            out[-1]._others = c.others  # read by _mark_repeats only
-    _mark_repeats(out)
-    for m in out:
-        del m._others
+            cands.append(c)
+    _mark_repeats(out, cands)
     return out
 
 
-def _mark_repeats(counts: list[CountMention]) -> None:
-    """A later count of the same outcome and figure restates the earlier one ('killing 5 ... the five victims').
-
-    A vague count ("several people died") after a figure for the same outcome is the same people too, unless it
-    says they are others ("many others were injured")."""
+def _mark_repeats(counts: list[CountMention], cands: list[_Cand]) -> None:
+    """Flag counts that restate an earlier one, so that nobody adds them twice:
+    - the same outcome and figure again ("killing 5 ... the five victims were buried");
+    - a vague count after a figure ("7 were killed ... several people died"), unless it says "others";
+    - a definite reference ("the boy", "he", a named person) to people counted before;
+    - one person in apposition ("killed one civilian, a farmer")."""
     for k, c in enumerate(counts):
         if c.part_of:
             continue
-        for p_idx in range(k):
-            p = counts[p_idx]
+        ck = cands[k]
+        for p_idx in range(k - 1, -1, -1):
+            p, pk = counts[p_idx], cands[p_idx]
             if p.part_of or p.outcome != c.outcome or p.cumulative != c.cumulative or p.repeat_of is not None:
                 continue
-            same = p.best == c.best and (not c.who or not p.who or c.who == p.who)
-            vague_again = c.vague and not c._others and not p.vague
-            if same or vague_again:
+            if ck.definite and pk.definite and ck.key != pk.key and c.best == p.best == 1:
+                continue  # two named people are two people
+            same = (
+                p.best == c.best and (not c.who or not p.who or c.who == p.who) and pk.sentence < ck.sentence
+            )
+            vague_again = c.vague and not ck.others and not p.vague
+            refers_back = ck.definite and p.best >= c.best and pk.sentence < ck.sentence
+            apposition = ck.after_comma and c.best == 1 and p.end <= c.start and c.start - p.end <= 2
+            if same or vague_again or refers_back or apposition:
                 c.repeat_of = p_idx
                 break

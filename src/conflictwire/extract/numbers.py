@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 # Words, figures ("1,200", "1.5") and single punctuation marks, with their offsets.
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[A-Za-z]+(?:'[A-Za-z]+)?|\S")
+_TOKEN = re.compile(r"</?[A-Za-z]{1,6}>|\d+(?:[.,]\d+)*|[A-Za-z]+(?:'[A-Za-z]+)?|\S")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +38,40 @@ class Number:
 
 def tokenize(text: str, offset: int = 0) -> list[Tok]:
     return [
-        Tok(m.group(), m.group().lower(), m.start() + offset, m.end() + offset) for m in _TOKEN.finditer(text)
+        Tok(m.group(), m.group().lower(), m.start() + offset, m.end() + offset)
+        for m in _TOKEN.finditer(text)
+        if not (m.group()[0] == "<" and len(m.group()) > 2)  # markup left in scraped text ("<b>killed</b>")
     ]
+
+
+class Phrases:
+    """Word sequences indexed by their first and last word, matched longest first (the stage's hot loop)."""
+
+    def __init__(self, items):
+        self.by_first: dict[str, list] = {}
+        self.by_last: dict[str, list] = {}
+        for words, tag in sorted(items, key=lambda wt: -len(wt[0])):
+            self.by_first.setdefault(words[0], []).append((words, tag))
+            self.by_last.setdefault(words[-1], []).append((words, tag))
+
+    def at(self, toks: list[Tok], i: int):
+        """The longest phrase starting at token i: (words, tag) or None."""
+        if i >= len(toks):
+            return None
+        for words, tag in self.by_first.get(toks[i].low, ()):
+            if i + len(words) <= len(toks) and all(toks[i + k].low == w for k, w in enumerate(words)):
+                return words, tag
+        return None
+
+    def ending(self, toks: list[Tok], i: int):
+        """The longest phrase whose last word is token i-1."""
+        if i <= 0:
+            return None
+        for words, tag in self.by_last.get(toks[i - 1].low, ()):
+            n = len(words)
+            if i - n >= 0 and all(toks[i - n + k].low == w for k, w in enumerate(words)):
+                return words, tag
+        return None
 
 
 @functools.cache
@@ -53,9 +85,11 @@ def lexicon() -> dict:
         "tens": data["tens"],
         "scales": data["scales"],
         "fixed": data["fixed"],
-        "vague": {tuple(k.split()): v for k, v in profile.items()},
-        "at_least": [tuple(q.split()) for q in data["qualifiers"]["at_least"]],
-        "about": [tuple(q.split()) for q in data["qualifiers"]["about"]],
+        "vague": Phrases((tuple(k.split()), v) for k, v in profile.items()),
+        "qualifiers": Phrases(
+            [(tuple(q.split()), "at_least") for q in data["qualifiers"]["at_least"]]
+            + [(tuple(q.split()), "about") for q in data["qualifiers"]["about"]]
+        ),
     }
 
 
@@ -163,20 +197,13 @@ def _word_number(toks: list[Tok], i: int) -> tuple[int, int] | None:
 
 
 def _qualifier(toks: list[Tok], i: int) -> tuple[str, int]:
-    lex = lexicon()
-    for kind in ("at_least", "about"):
-        for words in sorted(lex[kind], key=len, reverse=True):
-            if _words_at(toks, i, words):
-                return kind, i + len(words)
-    return "", i
+    m = lexicon()["qualifiers"].at(toks, i)
+    return (m[1], i + len(m[0])) if m else ("", i)
 
 
 def _vague(toks: list[Tok], i: int) -> tuple[int, int, str] | None:
-    lex = lexicon()
-    for words in sorted(lex["vague"], key=len, reverse=True):
-        if _words_at(toks, i, words):
-            return lex["vague"][words], i + len(words), " ".join(words)
-    return None
+    m = lexicon()["vague"].at(toks, i)
+    return (m[1], i + len(m[0]), " ".join(m[0])) if m else None
 
 
 def parse(toks: list[Tok], i: int) -> Number | None:
