@@ -353,3 +353,16 @@ def test_ingest_cli_names_each_bad_input_and_stores_the_rest(tmp_path):
         stored = store.reports(limit=None)
     assert len(stored) == 4  # two CSV rows, the text report and the page
     assert set(stored["report_id"]) >= {"c1", "c2"}
+
+
+def test_jsonl_saved_as_json(tmp_path):
+    p = tmp_path / "export.json"
+    p.write_text(
+        '{"id": "a", "text": "Troops shelled a hamlet near Kalay.", "published": "2024-03-01"}\n'
+        '{"id": "b", "text": "A mine hit a tractor near Hpakant.", "published": "2024-03-02"}\n'
+        '{"id": "c", "text": "no date here"}\n',
+        encoding="utf-8",
+    )
+    reports, errors = split(list(iter_inputs([str(p)])))
+    assert [r.report_id for r in reports] == ["a", "b"]
+    assert list(errors) == [f"{p}:3"]

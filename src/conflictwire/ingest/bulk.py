@@ -67,6 +67,9 @@ def report_from_record(rec, where: str, published=None, outlet=None, path: str =
     )
 
 
+_JSONL = object()
+
+
 def open_binary(path: str):
     """The file's bytes as a stream; ``.gz`` files are decompressed as they are read (bulk exports are large)."""
     if path.lower().endswith(".gz"):
@@ -106,14 +109,20 @@ def iter_json(
         except UnicodeDecodeError as exc:
             raise InputError(path, f"not UTF-8 text (byte {exc.start})") from None
         except json.JSONDecodeError as exc:
-            raise InputError(
-                f"{path}:{exc.lineno}", f"invalid JSON: {exc.msg} (column {exc.colno})"
-            ) from None
+            if exc.msg == "Extra data" and raw.lstrip()[:1] == b"{" and exc.lineno > 1:
+                obj = _JSONL  # one object a line saved as .json: read it as JSONL, naming each line
+            else:
+                raise InputError(
+                    f"{path}:{exc.lineno}", f"invalid JSON: {exc.msg} (column {exc.colno})"
+                ) from None
     except InputError as exc:
         yield exc
         return
     except (OSError, EOFError) as exc:
         yield InputError(path, f"cannot read: {getattr(exc, 'strerror', None) or exc}")
+        return
+    if obj is _JSONL:
+        yield from iter_jsonl(path, published, outlet, data=raw)
         return
     if isinstance(obj, dict) and isinstance(obj.get("reports"), list):
         obj = obj["reports"]  # the shape `extract --format json` and `reports` print
