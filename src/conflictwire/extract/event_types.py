@@ -288,6 +288,12 @@ def _rule_matches(doc, rule: Rule, sp: _Span, sent: _Sentence) -> bool:
         return True
     if rule.scope == "sentence":
         return sent.has(rule.cue, skip=(0, 0) if rule.include_self else (sp.start, sp.end))
+    if rule.scope == "paired":
+        skip = (0, 0) if rule.include_self else (sp.start, sp.end)
+        return any(
+            sent.has(rule.cue, s - rule.window, e + rule.window, skip=skip)
+            for s, e in sent.spans(rule.require)
+        )
     if rule.scope == "window":
         return sent.has(rule.cue, sp.start - rule.window, sp.end + rule.window, skip=(sp.start, sp.end))
     if rule.scope == "object":
