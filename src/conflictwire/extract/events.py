@@ -38,6 +38,7 @@ from .mentions import (
     TriggerMention,
 )
 
+VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 TERRITORY = {
     "Non-state actor overtakes territory",
     "Government regains territory",
@@ -252,7 +253,7 @@ def assemble(report: Report, doc, found: Mentions) -> tuple[list[Event], list[To
         if not trigs or _is_trend(sent, dates, counts):
             continue
         trig = max(trigs, key=lambda t: (t.weight, -t.start))
-        generic = all(t.text.lower() in lex["generic"] for t in trigs)
+        generic = all(t.text.lower() in lex["generic"] or t.weight < 0.5 for t in trigs)
 
         own = [p for p in places_by.get(si, []) if p.kind != "country"]
         main = [p for p in own if not _in_parentheses(text, sent, p.start)] or own
@@ -373,7 +374,7 @@ def assemble(report: Report, doc, found: Mentions) -> tuple[list[Event], list[To
     events: list[_Draft] = []
     spread_later: list[Candidate] = []
     restate_later: list[Candidate] = []
-    prev_draft_by_para: dict[int, _Draft] = {}
+    recent_by_para: dict[int, list[_Draft]] = {}
     for c in cands:
         para = sents[c.sent].para
         if c.spread:
@@ -382,14 +383,22 @@ def assemble(report: Report, doc, found: Mentions) -> tuple[list[Event], list[To
         if not c.place_own and not c.date_own and not c.generic:
             restate_later.append(c)  # a headline or summary line: matched once every placed event is known
             continue
-        prev = prev_draft_by_para.get(para)
-        if (
-            c.generic
-            and prev is not None
-            and (not c.place_own or _place_key(c.place)[0] == _place_key(prev.place)[0])
-        ):
-            prev.absorb(c, lex, text)
-            continue
+        recent = recent_by_para.setdefault(para, [])
+        if c.generic:
+            # "One attack hit a market ... seven were killed": the strike told just before, at the same place.
+            host = next(
+                (
+                    d
+                    for d in reversed(recent[-3:])
+                    if d.event_type in VIOLENT
+                    and d.sub_event_type not in TERRITORY
+                    and (not c.place_own or d.place is None or d.place.name.lower() == c.place.name.lower())
+                ),
+                None,
+            )
+            if host is not None:
+                host.absorb(c, lex, text)
+                continue
         splits = c.places if c.trigger.sub_event_type in TERRITORY and len(c.places) > 1 else [c.place]
         for p in splits:
             target = next(
@@ -407,7 +416,27 @@ def assemble(report: Report, doc, found: Mentions) -> tuple[list[Event], list[To
             else:
                 target = _Draft.start(c, p)
                 events.append(target)
-            prev_draft_by_para[para] = target
+            recent.append(target)
+
+    # An event told without a date of its own is the dated event of the same kind at the same place.
+    for e in list(events):
+        if e.date_own or e.place is None:
+            continue
+        dated = next(
+            (
+                o
+                for o in events
+                if o is not e
+                and o.date_own
+                and o.sub_event_type == e.sub_event_type
+                and o.place is not None
+                and o.place.name.lower() == e.place.name.lower()
+            ),
+            None,
+        )
+        if dated is not None:
+            dated.take(e)
+            events.remove(e)
 
     # Restatements with neither a place nor a date of their own (a headline) join the matching event.
     for c in restate_later:
@@ -415,8 +444,13 @@ def assemble(report: Report, doc, found: Mentions) -> tuple[list[Event], list[To
         if not same:
             events.append(_Draft.start(c, c.place))
             continue
+        # A headline tells the biggest story: the same figure, else the widest event, else the largest toll.
         best = sum(k.best for k in c.killed)
-        target = next((e for e in same if e.killed_best == best), None) or same[0]
+        target = (
+            next((e for e in same if best and e.killed_best == best), None)
+            or next((e for e in same if _coarse(e.place)), None)
+            or max(same, key=lambda e: e.killed_best)
+        )
         target.absorb(c, lex, text)
 
     # Summary sentences lend sources to the events at their places; unmatched places become events of their own.
@@ -478,17 +512,15 @@ def assemble(report: Report, doc, found: Mentions) -> tuple[list[Event], list[To
         denials = [a for a in atts if a.stance == "deny"]
         if not denials or si in cand_sents:
             continue
-        parties = {a.name for a in actors_by.get(si, [])}
-        targets = [e for e in events if {a.name for a in e.actors1} & parties] if parties else []
-        if not targets:
-            targets = [
-                e
-                for e in events
-                if e.event_type in ("Explosions/Remote violence", "Violence against civilians")
-            ]
+        # What is denied: the kind of event the sentence negates ("deny shelling"), else harm to people.
+        denied_types = {t.event_type for t in triggers_by.get(si, []) if t.negated and t.event_type}
+        denied_types = denied_types or {"Explosions/Remote violence", "Violence against civilians"}
+        parties = {a.name for a in actors_by.get(si, []) if a.kind == "armed"}
+        harmful = [e for e in events if e.event_type in denied_types]
+        targets = [e for e in harmful if {a.name for a in e.actors1} & parties] or harmful
         for e in targets:
             e.attributions += denials
-            e.sents.append(si)
+            e.extra_sents.append(si)
 
     tolls = (
         _cumulative_tolls(report, sents, tolls_src, counts_by, dates_by, places_by, attrib_by, main_country)
@@ -503,7 +535,11 @@ def assemble(report: Report, doc, found: Mentions) -> tuple[list[Event], list[To
 
 def _killed(counts: list[CountMention]) -> list[CountMention]:
     """Deaths of this incident: not a subset ("including 20 children"), not a period's toll, not a retelling."""
-    return [c for c in counts if c.outcome == "killed" and not c.part_of and not c.cumulative and c.repeat_of is None]
+    return [
+        c
+        for c in counts
+        if c.outcome == "killed" and not c.part_of and not c.cumulative and c.repeat_of is None
+    ]
 
 
 def _day(d: DateMention | None) -> date | None:
@@ -555,6 +591,9 @@ class _Draft:
     killed_best: int = 0
     killed_high: int = 0
     trigger_words: list[str] = field(default_factory=list)
+    extra_sents: list[int] = field(
+        default_factory=list
+    )  # sentences that speak of it without telling it (denials)
 
     @classmethod
     def start(cls, c: Candidate, place: PlaceMention | None) -> _Draft:
@@ -606,6 +645,21 @@ class _Draft:
         self.sents += [s for s in c.sents if s not in self.sents]
         self.trigger_words.append(c.trigger.text)
 
+    def take(self, other: _Draft) -> None:
+        """The same event told elsewhere in the report without a date: keep everything, add no death."""
+        self.set_killed(
+            max(self.killed_best, other.killed_best),
+            max(self.killed_low, other.killed_low),
+            max(self.killed_high, other.killed_high),
+        )
+        if not self.actors1:
+            self.actors1 = other.actors1
+        self.actors2 += [a for a in other.actors2 if a.name not in {b.name for b in self.actors2}]
+        self.victims += other.victims
+        self.attributions += other.attributions
+        self.sents += [s for s in other.sents if s not in self.sents]
+        self.extra_sents += other.extra_sents
+
     def to_event(self, report: Report, sents: list[Sentence], main_country: str, n: int) -> Event:
         p = self.place
         country = p.country if p else main_country
@@ -635,7 +689,8 @@ class _Draft:
             if (a.source, a.stance) not in seen:
                 seen.add((a.source, a.stance))
                 sources.append(Source(a.source, a.stance))
-        evidence = [_evidence(report, sents[si]) for si in sorted(set(self.sents))]
+        evidence = [_evidence(report, sents[si]) for si in sorted(set(self.sents) | set(self.extra_sents))]
+        notes = sents[min(self.sents)].text[:500]
         day = self.date.date if self.date else report.published.date()
         precision = self.date.precision if self.date else 2
         digest = hashlib.sha1(f"{report.report_id}:{n}".encode()).hexdigest()[:10]
@@ -663,7 +718,7 @@ class _Draft:
             longitude=p.longitude if p else None,
             geo_precision=(max(p.geo_precision, 2) if p.near else p.geo_precision) if p else None,
             source="; ".join(dict.fromkeys(s.name for s in sources)),
-            notes=evidence[0].text[:500] if evidence else "",
+            notes=notes,
             fatalities=self.killed_best,
             fatalities_low=self.killed_low,
             fatalities_high=self.killed_high,
@@ -692,7 +747,7 @@ def _cumulative_tolls(
         place = next((p for p in places_by.get(si, []) if p.kind != "country"), None) or next(
             iter(places_by.get(si, [])), None
         )
-        atts = attrib_by.get(si, []) or attrib_by.get(si + 1, [])
+        atts = attrib_by.get(si, [])
         out.append(
             Toll(
                 kind="cumulative",

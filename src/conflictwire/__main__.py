@@ -1,0 +1,5 @@
+"""`python -m conflictwire` runs the CLI."""
+
+from conflictwire.cli import app
+
+app()
