@@ -141,7 +141,7 @@ def test_groups_missing_from_the_dictionary_are_still_armed_actors():
     )
     ms = found(text)
     assert ms[0].name == "DTF: Dawei Tiger Force" and ms[0].inter == 3
-    assert "Red Kite" in {m.name for m in ms}
+    assert "Red Kite Group" in {m.name for m in ms}
 
 
 def test_a_country_acts_only_when_the_words_say_so():

@@ -113,7 +113,8 @@ def lexicon() -> _Lexicon:
         hkey = f"hint:{country}"
         entries[hkey] = _Entry(hkey, _IGNORE - 1, country=country)
         for word in cspec.get("hints", []):
-            exact.append((hkey, word))
+            # "Mon State" is also written "Mon state": several words are matched in any case.
+            (lower if " " in word else exact).append((hkey, word))
 
     entries["ignore"] = _Entry("ignore", _IGNORE)
     for phrase in data.get("ignore", {}).get("phrases", []):
@@ -271,6 +272,7 @@ def _candidates(doc, lex: _Lexicon) -> list[_Hit]:
                 if not words:
                     continue
                 place = " ".join(words)
+                place = spec.get("place_names", {}).get(place, place)
                 start = m.start(1) + m.group(1).find(place) if pattern is before else m.start()
                 entry = _Entry(
                     "rule:branch", _BRANCH, inter=int(spec.get("inter", 3)), country=spec.get("country", "")
@@ -308,6 +310,8 @@ def _claimants(text: str, hits: list[_Hit], lex: _Lexicon) -> list[_Hit]:
         name = " ".join(words)
         start = m.start(1) + m.group(1).find(name)
         end = start + len(name)
+        if re.match(r" [Gg]roup\b", text[end : end + 6]):
+            name += " Group"  # "the Monywa Heroes group claimed": the group's name includes it
         if any(h.start < end and start < h.end for h in known):
             continue
         if name in country_names() or name.lower() in _generic_words():
@@ -440,7 +444,7 @@ def find(doc, country: str = "", when: date | None = None) -> list[ActorMention]
                 inter=inter,
                 country=where,
                 kind=entry.kind,
-                role=_role(text, hit.start, hit.end),
+                role=_role(text, hit.start, hit.end, entry.kind == "armed"),
                 generic=entry.generic,
             )
         )
@@ -465,11 +469,27 @@ def _ends_with(words: list[str], phrases: list[list[str]]) -> bool:
     return any(len(words) >= len(p) and words[-len(p) :] == p for p in phrases)
 
 
-def _role(text: str, start: int, end: int) -> str:
-    """agent | target | "" from the words just before and after the mention (lexicon in actors.toml [roles])."""
+@functools.cache
+def _things() -> frozenset[str]:
+    return frozenset(lexicon().data.get("things", {}).get("words", []))
+
+
+def _role(text: str, start: int, end: int, armed: bool = True) -> str:
+    """agent | target | other | "" from the words around the mention (lexicon in actors.toml [roles])."""
     phrases = _role_phrases()
+    # "the military checkpoint", "a police booth": the force owns what was hit; it did not act.
+    # Unit codes may come between: "the military IB 319 truck".
+    nxt = re.match(r"(?:'s)?[\s-]*(?:(?:[A-Z]{1,5}|[0-9()-]+)\s+){0,3}([\w'-]+)", text[end : end + 40])
+    if armed and nxt and nxt.group(1).lower() in _things():
+        return "target"
+    # A force that comes "after the explosion" reacts to the event; it is not its author.
+    sentence = re.split(r"(?<=[.;!?])\s", text[max(0, start - 200) : start])[-1]
+    clause_after = re.split(r"[.;!?]", text[end : end + 120])[0]
+    if _REACTION.search(sentence) or _REACTION.search(clause_after):
+        return "other"
     # Before: up to the previous comma or full stop, skipping articles and modifiers ("by the local", "at a").
     left = re.split(r"[.;:,()]", text[max(0, start - 60) : start])[-1]
+    left = re.sub(r"\b(?:at least|more than|up to|as many as)\b", " ", left, flags=re.IGNORECASE)
     before = [w for w in _words(left) if w not in _SKIP_BEFORE]
     if before and _ends_with(before, phrases.get("other_before", [])):
         return "other"
@@ -492,7 +512,15 @@ def _role(text: str, start: int, end: int) -> str:
     return ""
 
 
-_SKIP_BEFORE = {"the", "a", "an", "its", "their", "local", "some", "several", "two", "three", "four", "five"}
+_SKIP_BEFORE = {
+    "the", "a", "an", "its", "their", "local", "some", "several", "one", "two", "three", "four", "five", "six",
+    "seven", "eight", "nine", "ten", "many", "dozens",
+}  # fmt: skip
+_REACTION = re.compile(
+    r"\b(?:afterwards|after the (?:explosions?|blasts?|attacks?|incidents?|bombings?)|following the "
+    r"(?:explosions?|blasts?|attacks?|incidents?|bombings?)|after the incident|in response)\b",
+    re.IGNORECASE,
+)
 
 
 def _country_as_actor(
