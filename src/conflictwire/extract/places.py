@@ -150,67 +150,51 @@ def _capitalised(text: str) -> bool:
     return text[:1].isupper()
 
 
-def _scan(doc, gaz, demonyms_found: Counter) -> list[_Span]:
+def _scan(info: _DocInfo, gaz, demonyms_found: Counter) -> list[_Span]:
     """Longest exact gazetteer matches over n-grams starting at capitalised tokens, within sentences."""
     keys = gaz.keys
+    texts, lowers, ws, idx, punct = info.texts, info.lowers, info.ws, info.idx, info.punct
     spans: list[_Span] = []
-    for sent_no, sent in enumerate(doc.sents):
-        toks = sent
-        n = len(toks)
-        base = sent.start
-        k = 0
-        while k < n:
-            tok = toks[k]
-            text = tok.text
-            lower = tok.lower_
-            starts = _capitalised(text) or lower in DIRECTIONS or (lower in ARTICLES and k + 1 < n)
-            if not starts or tok.is_punct:
+    for sent_no, (s_start, s_end) in enumerate(info.sents):
+        k = s_start
+        while k < s_end:
+            text = texts[k]
+            lower = lowers[k]
+            cap = text[:1].isupper()
+            if punct[k] or not (cap or lower in DIRECTIONS or (lower in ARTICLES and k + 1 < s_end)):
                 k += 1
                 continue
             parts: list[str] = []
             best = None
-            for m in range(k, min(n, k + MAX_TOKENS)):
-                t = toks[m]
-                if m > k:
-                    prev = toks[m - 1]
-                    if "\n" in prev.whitespace_ or (
-                        prev.whitespace_ == "" and not (t.text == "-" or prev.text == "-")
-                    ):
-                        if not (prev.whitespace_ == "" and t.text in {"'", "\u2019"}):
-                            pass
-                    if t.is_punct and t.text not in {"-", "'"}:
-                        break
-                    if "\n" in prev.text_with_ws[len(prev.text) :]:
-                        break
-                nt = _norm_token(t.text)
+            for m in range(k, min(s_end, k + MAX_TOKENS)):
+                t = texts[m]
+                if m > k and ((punct[m] and t not in _JOINERS) or "\n" in ws[m - 1]):
+                    break  # names do not run across punctuation or line breaks
+                nt = _norm_token(t)
                 if nt:
                     parts.append(nt)
-                if t.text in {"-", "'"}:
+                if t in _JOINERS:
                     continue
                 key = " ".join(parts)
-                if key in keys and (m > k or _capitalised(text)):
+                if key in keys and (m > k or cap):
                     best = (m, key)
             if best is None:
-                dem = gaz.demonyms.get(_norm_token(text))
-                if dem and _capitalised(text):
-                    demonyms_found[dem] += 1
+                if cap:
+                    dem = gaz.demonyms.get(_norm_token(text))
+                    if dem:
+                        demonyms_found[dem] += 1
                 k += 1
                 continue
             m, key = best
-            first, last = toks[k], toks[m]
-            if not _capitalised(first.text) and not _capitalised(toks[min(k + 1, m)].text):
+            if not cap and not texts[min(k + 1, m)][:1].isupper():
                 k += 1
                 continue
-            spans.append(
-                _Span(base + k, base + m + 1, first.idx, last.idx + len(last.text), key, keys[key], sent_no)
-            )
+            spans.append(_Span(k, m + 1, idx[k], idx[m] + len(texts[m]), key, keys[key], sent_no))
             k = m + 1
     return spans
 
 
-def _sentence_words(doc) -> set[str]:
-    """Words the report writes in lower case somewhere: such a word capitalised is probably not a name."""
-    return {t.text for t in doc if t.text.islower() and t.is_alpha}
+_JOINERS = {"-", "'", "\u2019"}
 
 
 def _context(doc, span: _Span) -> None:
@@ -240,22 +224,42 @@ def _context(doc, span: _Span) -> None:
     span.support = support
 
 
-def _ent_labels(doc) -> list[str]:
-    labels = [""] * len(doc)
-    for ent in doc.ents:
-        for t in range(ent.start, ent.end):
-            labels[t] = ent.label_
-    return labels
+class _DocInfo:
+    """What the checks read many times per report, computed once: spaCy builds Span objects on every access."""
+
+    __slots__ = (
+        "text", "texts", "lowers", "ws", "idx", "punct", "ents", "sents", "sent_start", "sent_end",
+        "lower_words", "covered",
+    )  # fmt: skip
+
+    def __init__(self, doc):
+        self.text = doc.text  # Doc.text joins every token on each access
+        toks = list(doc)
+        self.texts = [t.text for t in toks]
+        self.lowers = [t.lower_ for t in toks]
+        self.ws = [t.whitespace_ for t in toks]
+        self.idx = [t.idx for t in toks]
+        self.punct = [t.is_punct for t in toks]
+        self.ents = [(e.start, e.end, e.label_) for e in doc.ents]
+        self.sents = [(s.start, s.end) for s in doc.sents]
+        self.sent_start = [0] * len(doc)
+        self.sent_end = [0] * len(doc)
+        for a, b in self.sents:
+            for t in range(a, b):
+                self.sent_start[t] = a
+                self.sent_end[t] = b
+        self.lower_words = {t.text for t in toks if t.is_lower and t.is_alpha}
+        self.covered: set[int] = set()
 
 
-def _ner_place(doc, span: _Span) -> bool:
+def _ner_place(doc, span: _Span, info: _DocInfo) -> bool:
     """NER tags this very span (give or take "the" and a place noun) GPE/LOC/FAC: "the White Helmets" does not
     make "White" a place."""
-    for ent in doc.ents:
-        if ent.label_ not in PLACE_LABELS or ent.end <= span.i or ent.start >= span.j:
+    for e_start, e_end, label in info.ents:
+        if label not in PLACE_LABELS or e_end <= span.i or e_start >= span.j:
             continue
-        start = ent.start + (1 if doc[ent.start].lower_ == "the" else 0)
-        end = ent.end
+        start = e_start + (1 if doc[e_start].lower_ == "the" else 0)
+        end = e_end
         if end > span.j and doc[end - 1].lower_ in ADMIN_NOUNS | LOCAL_NOUNS | TOWN_NOUNS | AREA_NOUNS:
             end -= 1
         if start >= span.i and end <= span.j:
@@ -263,34 +267,33 @@ def _ner_place(doc, span: _Span) -> bool:
     return False
 
 
-def _inside_longer_ent(doc, span: _Span, labels: list[str]) -> str:
+def _inside_longer_ent(doc, span: _Span, info: _DocInfo) -> str:
     """The label of a PERSON/ORG/NORP/WORK_OF_ART entity that strictly contains the span, else ''."""
-    for ent in doc.ents:
-        if ent.start > span.i or span.j > ent.end:
+    for start, end, label in info.ents:
+        if start > span.i or span.j > end or label not in _OWNER_LABELS:
             continue
-        start, end = ent.start, ent.end
         if doc[start].lower_ == "the":
             start += 1
         while end > span.j and doc[end - 1].lower_ in _PLACE_NOUNS:
             end -= 1  # "Kayin State" tagged PERSON is still the state
-        if (end - start) > (span.j - span.i) and ent.label_ in _OWNER_LABELS:
-            return ent.label_
+        if (end - start) > (span.j - span.i):
+            return label
     return ""
 
 
-def _piece_of_longer_name(doc, span: _Span) -> bool:
+def _piece_of_longer_name(doc, span: _Span, info: _DocInfo) -> bool:
     """A capitalised word glued to the match that is neither a place noun nor another place: the match is a
     piece of a longer name the gazetteer lacks ("Day Pu No village", "Kyauk Tan West village")."""
-    sent = doc[span.i].sent
+    s_start, s_end = info.sent_start[span.i], info.sent_end[span.i]
     for t in (span.i - 1, span.j):
-        if t < sent.start or t >= sent.end:
+        if t < s_start or t >= s_end:
             continue
         tok = doc[t]
         joined = doc[t].whitespace_ if t < span.i else doc[span.j - 1].whitespace_
         if joined not in {" ", ""} or not tok.is_alpha or not _capitalised(tok.text):
             continue
         low = tok.lower_
-        if low in _PLACE_NOUNS or t == sent.start or t in _COVERED.get(id(doc), ()):
+        if low in _PLACE_NOUNS or t == s_start or t in info.covered:
             continue
         if low in _NAME_GLUE_OK:
             continue
@@ -298,7 +301,6 @@ def _piece_of_longer_name(doc, span: _Span) -> bool:
     return False
 
 
-_COVERED: dict[int, set[int]] = {}
 # Capitalised words that may stand next to a place name without being part of it.
 _NAME_GLUE_OK = {
     "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "upper", "lower",
@@ -307,26 +309,26 @@ _NAME_GLUE_OK = {
 }  # fmt: skip
 
 
-def _keep(doc, span: _Span, gaz, labels, lower_words) -> bool:
+def _keep(doc, span: _Span, gaz, info: _DocInfo) -> bool:
     rows = gaz.rows
-    ner_place = _ner_place(doc, span)
+    ner_place = _ner_place(doc, span, info)
     if ner_place:
         span.support = 2
     one_word = span.j - span.i == 1
     if one_word and (span.key in never_words() or span.key in gaz.demonyms):
         return False
     kinds = {rows[r][gz.KIND] for r in span.ids}
-    text = doc.text[span.start : span.end]
+    text = info.text[span.start : span.end]
     if one_word and (
-        span.key in common_words() or text.lower() in lower_words or text.isupper() and len(text) <= 3
+        span.key in common_words() or text.lower() in info.lower_words or text.isupper() and len(text) <= 3
     ):
         # common words (and acronyms: "UN", "IS") count only with strong support
         if "country" in kinds and text.isupper() and len(text) >= 2 and span.support >= 1:
             return True
         return span.support >= 2 and not text.isupper()
-    if not span.fuzzy and _piece_of_longer_name(doc, span):
+    if not span.fuzzy and _piece_of_longer_name(doc, span, info):
         return False
-    owner = _inside_longer_ent(doc, span, labels)
+    owner = _inside_longer_ent(doc, span, info)
     if owner and span.support < 2 and "country" not in kinds:
         return False
     if owner == "PERSON" and "country" not in kinds:
@@ -392,7 +394,7 @@ def _same_start(a: str, b: str) -> bool:
     return a[:1] == b[:1] or a.lstrip("h")[:1] == b.lstrip("h")[:1]
 
 
-def _fuzzy_spans(doc, gaz, spans: list[_Span], labels, countries: list[str]) -> list[_Span]:
+def _fuzzy_spans(doc, gaz, spans: list[_Span], info: _DocInfo, countries: list[str]) -> list[_Span]:
     """Transliterations: capitalised NER place spans (or spans before a place noun) with no exact hit."""
     from rapidfuzz import fuzz, process
 
@@ -403,24 +405,22 @@ def _fuzzy_spans(doc, gaz, spans: list[_Span], labels, countries: list[str]) -> 
         taken.update(range(s.i, s.j))
     found: list[_Span] = []
     cands = []
-    for ent in doc.ents:
-        if ent.label_ in PLACE_LABELS or (
-            ent.label_ in {"ORG", "PERSON", "NORP"}
-            and ent.end < len(doc)
-            and doc[ent.end].lower_ in TOWN_NOUNS | LOCAL_NOUNS
+    for start, end, label in info.ents:
+        if label in PLACE_LABELS or (
+            label in {"ORG", "PERSON", "NORP"}
+            and end < len(doc)
+            and doc[end].lower_ in TOWN_NOUNS | LOCAL_NOUNS
         ):
-            cands.append((ent.start, ent.end))
-    for sent in doc.sents:
-        for t in sent:
-            if (
-                t.lower_ in {"village", "town", "township"}
-                and t.i > sent.start
-                and _capitalised(doc[t.i - 1].text)
-            ):
-                i = t.i - 1
-                while i - 1 >= sent.start and _capitalised(doc[i - 1].text) and t.i - (i - 1) <= 3:
+            cands.append((start, end))
+    texts = info.texts
+    for ti, low in enumerate(info.lowers):
+        if low in {"village", "town", "township"}:
+            s_start = info.sent_start[ti]
+            if ti > s_start and _capitalised(texts[ti - 1]):
+                i = ti - 1
+                while i - 1 >= s_start and _capitalised(texts[i - 1]) and ti - (i - 1) <= 3:
                     i -= 1
-                cands.append((i, t.i))
+                cands.append((i, ti))
     seen = set()
     for i, j in cands:
         while i < j and not _capitalised(doc[i].text):
@@ -452,11 +452,11 @@ def _fuzzy_spans(doc, gaz, spans: list[_Span], labels, countries: list[str]) -> 
     return found
 
 
-def _precision(doc, span: _Span, row) -> tuple[int, bool, str]:
+def _precision(doc, span: _Span, row, info: _DocInfo) -> tuple[int, bool, str]:
     """geo_precision, near flag and kind for the chosen row in its context."""
     kind = row[gz.KIND]
     precision = row[gz.PRECISION]
-    before = doc.text[max(0, span.start - 60) : span.start]
+    before = info.text[max(0, span.start - 60) : span.start]
     near = bool(_NEAR.search(before)) and not _FROM.search(before) or bool(_KM.search(before[-30:]))
     if _FROM.search(before) and _KM.search(before):
         near = True
@@ -491,24 +491,22 @@ _MARKS = dict.fromkeys(map(ord, "\u2018\u2019\u02bc\u02bb\u02be\u02bf\u00b4"), N
 def find(doc) -> list[PlaceMention]:
     gaz = gz.get()
     demonyms: Counter = Counter()
-    spans = _scan(doc, gaz, demonyms)
-    labels = _ent_labels(doc)
-    lower_words = _sentence_words(doc)
+    info = _DocInfo(doc)
+    spans = _scan(info, gaz, demonyms)
     kept = []
-    covered = set()
     for span in spans:
-        covered.update(range(span.i, span.j))
-    _COVERED[id(doc)] = covered
+        info.covered.update(range(span.i, span.j))
     for span in spans:
         _context(doc, span)
-        if _keep(doc, span, gaz, labels, lower_words):
+        if _keep(doc, span, gaz, info):
             kept.append(span)
-    _COVERED.pop(id(doc), None)
     rows = gaz.rows
 
     # Country context: country names weigh most, then regions and places of one country only, then demonyms.
     ctx: Counter = Counter()
-    strong: Counter = Counter()  # evidence a spelling coincidence cannot give: countries, regions, sites, demonyms
+    strong: Counter = (
+        Counter()
+    )  # evidence a spelling coincidence cannot give: countries, regions, sites, demonyms
     for span in kept:
         ccs = {rows[r][gz.CC] for r in span.ids}
         kinds = {rows[r][gz.KIND] for r in span.ids}
@@ -537,7 +535,7 @@ def find(doc) -> list[PlaceMention]:
     top = ctx.most_common(1)[0][0] if ctx else None
     ctx_countries = [cc for cc, _ in ctx.most_common(3)]
 
-    kept.extend(_fuzzy_spans(doc, gaz, kept, labels, ctx_countries))
+    kept.extend(_fuzzy_spans(doc, gaz, kept, info, ctx_countries))
     kept.sort(key=lambda s: s.start)
 
     # Pass 1 without, pass 2 with nearness to the places resolved without doubt.
@@ -570,13 +568,13 @@ def find(doc) -> list[PlaceMention]:
                 and not row[gz.CAPITAL_OF]
             ):
                 continue
-        precision, near, kind = _precision(doc, span, row)
+        precision, near, kind = _precision(doc, span, row, info)
         end = span.end
-        text = doc.text[span.start : end]
+        text = info.text[span.start : end]
         if kind == "region" and span.noun in ADMIN_NOUNS | LOCAL_NOUNS and span.j < len(doc):
             nt = doc[span.j]
             end = nt.idx + len(nt.text)
-            text = doc.text[span.start : end]
+            text = info.text[span.start : end]
         country, iso = gaz.countries.get(row[gz.CC], ("", None))
         out.append(
             PlaceMention(
