@@ -47,6 +47,8 @@ class _Lex:
     part_before: Phrases
     part_after: Phrases
     cumulative: list[str]
+    toll_nouns: Phrases
+    toll_verbs: Phrases
 
 
 def _phrases(table: dict) -> Phrases:
@@ -75,6 +77,8 @@ def lexicon() -> _Lex:
         part_before=Phrases((tuple(p.split()), "part") for p in data["part_of"]["before"]),
         part_after=Phrases((tuple(p.split()), "part") for p in data["part_of"]["after"]),
         cumulative=data["cumulative"]["cues"],
+        toll_nouns=Phrases((tuple(p.split()), "toll") for p in data["toll"]["nouns"]),
+        toll_verbs=Phrases((tuple(p.split()), "toll") for p in data["toll"]["verbs"]),
     )
 
 
@@ -102,7 +106,9 @@ class _Cand:
 
 
 # Singular people introduced by these words count as one; "the", "his", "her" refer back (definite).
-_ARTICLES = {"a": False, "an": False, "another": False, "the": True, "his": True, "her": True}
+_ARTICLES = {
+    "a": False, "an": False, "another": False, "the": True, "his": True, "her": True, "its": True, "their": True,
+}  # fmt: skip
 _SUBJECT_PRONOUNS = {"he", "she"}
 _OBJECT_PRONOUNS = {"him", "her"}
 _PASSIVE = {"was", "were", "is", "are", "has", "have", "had", "been", "got", "get", "be", "being"}
@@ -258,6 +264,11 @@ def _singular_at(toks: list[Tok], i: int) -> tuple[int, str] | None:
             continue
         if w in lex.who and w.endswith("s"):  # a plural person word: not one person
             return None
+        if w in lex.not_people and k + 1 < len(toks):
+            # "the village chief": a thing as a modifier of the person word after it
+            nxt = toks[k + 1].low
+            if nxt.isalpha() and nxt not in _PASSIVE and not lex.after.at(toks, k + 1):
+                continue
         if w in _BREAK or w in (",", "and", "or", "of") or w in lex.not_people:
             return None
         if lex.after.at(toks, k) or w in _PASSIVE:
@@ -340,6 +351,10 @@ def _candidate(toks: list[Tok], i: int, persons: dict[int, int]) -> tuple[_Cand 
         elif head_end + 1 < n and toks[head_end + 1].low in (",", ".", "of", "and", "from", "in"):
             # an unknown or misspelt noun after the verb ("killing three mebers of the group")
             c.outcome, c.how, c.end = before, "before", head_end + 1
+    if not c.outcome and not has_head and lex.toll_verbs.ending(toks, num.start):
+        # "the death toll from the raids has risen to 56"
+        if any(lex.toll_nouns.at(toks, k) for k in range(max(0, num.start - 14), num.start)):
+            c.outcome, c.how, c.end = "killed", "before", head_end
     if not c.end:
         c.end = head_end
     if num.word in ("<person>", "<pronoun>", "<article>") and not c.outcome and not has_head:
@@ -480,7 +495,10 @@ def _mark_repeats(counts: list[CountMention], cands: list[_Cand]) -> None:
             if ck.definite and pk.definite and ck.key != pk.key and c.best == p.best == 1:
                 continue  # two named people are two people
             same = (
-                p.best == c.best and (not c.who or not p.who or c.who == p.who) and pk.sentence < ck.sentence
+                p.best == c.best
+                and (not c.who or not p.who or c.who == p.who)
+                and pk.sentence < ck.sentence
+                and not ck.others
             )
             vague_again = c.vague and not ck.others and not p.vague
             refers_back = ck.definite and p.best >= c.best and pk.sentence < ck.sentence

@@ -1,0 +1,215 @@
+"""The fatalities stage on sentences written for these tests (ACLED's conventions for figures)."""
+
+from __future__ import annotations
+
+import pytest
+
+from conflictwire.extract import fatalities, nlp, numbers
+
+
+def counts(text: str):
+    doc = nlp.parse(nlp.normalise(text))
+    out = fatalities.find(doc)
+    for c in out:
+        assert doc.text[c.start : c.end] == c.text
+    return out
+
+
+def incident_killed(found) -> int:
+    """What an incident's fatalities add up to: killed counts that are not parts, periods or restatements."""
+    return sum(
+        c.best
+        for c in found
+        if c.outcome == "killed" and not (c.part_of or c.cumulative or c.repeat_of is not None)
+    )
+
+
+def vague(word: str) -> int:
+    toks = numbers.tokenize(word)
+    return numbers.parse(toks, 0).best
+
+
+def test_seed_phrasings():
+    found = counts(
+        "A rescue group said early on Monday that at least 25 people had been killed in air raids on the "
+        "province. In the provincial capital at least seven people died and many others were hurt, medics said."
+    )
+    killed = [c for c in found if c.outcome == "killed"]
+    assert [(c.best, c.at_least) for c in killed] == [(25, True), (7, True)]
+    hurt = [c for c in found if c.outcome == "injured"]
+    assert len(hurt) == 1 and hurt[0].vague and hurt[0].best == vague("many")
+
+
+def test_children_and_who():
+    (c,) = counts("On Sunday raids on villages outside the city killed ten children, the rescuers said.")
+    assert (c.outcome, c.best, c.who) == ("killed", 10, "children")
+
+
+def test_cumulative_toll_with_a_part():
+    found = counts("Since November 27, the death toll from the raids has risen to 56, including 20 children.")
+    assert [(c.best, c.cumulative, c.part_of, c.who) for c in found] == [
+        (56, True, False, ""),
+        (20, True, True, "children"),
+    ]
+    assert incident_killed(found) == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The war has killed hundreds of thousands of people.",
+        "The conflict, which began in 2011, has claimed hundreds of thousands of lives.",
+        "So far this year, 300 people have been killed in the province.",
+        "Over the past week, 42 civilians died in the shelling.",
+    ],
+)
+def test_cumulative_cues(text):
+    found = counts(text)
+    assert found and all(c.cumulative for c in found)
+    assert incident_killed(found) == 0
+
+
+def test_hundreds_of_thousands_is_read_as_a_figure_not_a_year():
+    found = counts("The conflict, which began in 2011, has claimed hundreds of thousands of lives.")
+    assert [c.best for c in found] == [100000]
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "best", "high"),
+    [
+        ("Between 5 and 7 villagers died when the shell landed.", 5, 5, 7),
+        ("Medics said 5-7 villagers died when the shell landed.", 5, 5, 7),
+        ("Five or six herders were shot dead near the well.", 5, 5, 6),
+        ("More than 30 people were killed in the raid.", 30, 30, 30),
+        ("Twenty-one soldiers were killed at the checkpoint.", 21, 21, 21),
+        ("Two hundred and fifty people were killed in the massacre.", 250, 250, 250),
+        ("The attack killed 1,200 people over two days.", 1200, 1200, 1200),
+        ("A dozen miners were killed by the gunmen.", 12, 12, 12),
+    ],
+)
+def test_figures_and_ranges_keep_the_conservative_best(text, low, best, high):
+    (c,) = [c for c in counts(text) if c.outcome == "killed"]
+    assert (c.low, c.best, c.high) == (low, best, high)
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Dozens of people were killed in the bombing.", "dozens"),
+        ("Hundreds of civilians were killed during the siege.", "hundreds"),
+        ("Several soldiers died when the convoy hit a mine.", "several"),
+        ("A few villagers were killed by the stray shells.", "a few"),
+        ("Some soldiers died in the ambush, the group said.", "some"),
+    ],
+)
+def test_vague_words_become_acled_numbers(text, word):
+    (c,) = counts(text)
+    assert c.vague and c.outcome == "killed" and c.best == vague(word)
+
+
+def test_vague_word_values_follow_the_data_file():
+    assert vague("dozens") == 12 and vague("hundreds") == 100 and vague("tens") == 10
+    assert vague("a dozen") == 12  # an exact figure, not a vague word
+
+
+def test_two_groups_in_one_clause_are_two_counts():
+    found = counts("Two soldiers and three civilians were killed when the bus hit a landmine.")
+    assert [(c.best, c.who, c.outcome) for c in found] == [
+        (2, "soldiers", "killed"),
+        (3, "civilians", "killed"),
+    ]
+    found = counts("The blast killed four fighters and two children.")
+    assert [(c.best, c.who) for c in found] == [(4, "fighters"), (2, "children")]
+
+
+def test_killing_one_and_injuring_nine():
+    found = counts("Gunmen opened fire on the market, killing one and injuring nine.")
+    assert [(c.outcome, c.best) for c in found] == [("killed", 1), ("injured", 9)]
+
+
+def test_injured_are_never_killed():
+    found = counts("Twelve people were wounded and 40 others were hurt in the blast.")
+    assert {c.outcome for c in found} == {"injured"}
+    assert incident_killed(found) == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome", "best"),
+    [
+        ("Militants abducted 14 students from the school.", "abducted", 14),
+        ("Police arrested 30 protesters in the square.", "arrested", 30),
+        ("More than 2,000 families were displaced by the fighting.", "displaced", 2000),
+        ("Seven people were killed or wounded in the crossfire.", "other", 7),
+    ],
+)
+def test_other_outcomes(text, outcome, best):
+    (c,) = counts(text)
+    assert (c.outcome, c.best) == (outcome, best)
+
+
+def test_singular_victims():
+    assert incident_killed(counts("A child was killed when the shell hit the house.")) == 1
+    assert incident_killed(counts("The attack left a 12-year-old boy dead.")) == 1
+    found = counts("A police officer and the village chief were killed and two others were badly hurt.")
+    assert incident_killed(found) == 2
+
+
+def test_subject_whose_verb_comes_later():
+    found = counts(
+        "Eight members of a village defence group, including their commander, were killed overnight by bandits."
+    )
+    assert incident_killed(found) == 8
+    assert any(c.part_of for c in found)
+
+
+def test_whole_and_part_share_the_verb():
+    found = counts("About 15 troops including a lieutenant were killed and many others were wounded.")
+    assert incident_killed(found) == 15
+
+
+def test_ages_dates_money_vehicles_and_houses_are_not_counts():
+    text = (
+        "On 3 May a 45-year-old trader was killed in the town, where 12 houses and three vehicles burned "
+        "and $500 was stolen; the militia, founded in 2015, has 4,000 fighters."
+    )
+    found = counts(text)
+    assert [(c.outcome, c.best) for c in found] == [("killed", 1)]
+
+
+def test_a_restated_count_is_flagged_not_added():
+    found = counts(
+        "Gunmen killed five farmers on Monday. The five victims were buried on Tuesday in the village."
+    )
+    assert incident_killed(found) == 5
+    assert found[1].repeat_of == 0
+
+
+def test_a_vague_restatement_is_not_added():
+    found = counts("Three soldiers died in the blast. Several soldiers were killed, the group claimed.")
+    assert incident_killed(found) == 3
+
+
+def test_others_are_in_addition():
+    found = counts("Two guards died in the first blast. Two more died in the second blast an hour later.")
+    assert incident_killed(found) == 4
+
+
+def test_hedged_figures_are_not_counted():
+    found = counts(
+        "A commander said as many as 40 soldiers could have been killed, but this was not confirmed."
+    )
+    assert incident_killed(found) == 0
+
+
+def test_perpetrators_before_an_active_verb_are_not_victims():
+    found = counts("Two suicide bombers killed 10 worshippers at the mosque.")
+    assert [(c.best, c.who) for c in found] == [(10, "people")] or [(c.best) for c in found] == [10]
+
+
+def test_death_toll_wording():
+    assert incident_killed(counts("The death toll from the bombing rose to 30 on Friday.")) == 30
+    assert incident_killed(counts("Officials put the toll at five dead and 45 wounded.")) == 5
+
+
+def test_markup_left_in_scraped_text_does_not_break_a_phrase():
+    assert incident_killed(counts("A car bomb <b>killed</b> six people outside the ministry.")) == 6
