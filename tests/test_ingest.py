@@ -366,3 +366,12 @@ def test_jsonl_saved_as_json(tmp_path):
     reports, errors = split(list(iter_inputs([str(p)])))
     assert [r.report_id for r in reports] == ["a", "b"]
     assert list(errors) == [f"{p}:3"]
+
+
+def test_feed_html_fragments_become_plain_text():
+    from conflictwire.ingest.feeds import html_to_text
+
+    got = html_to_text(
+        "<p>Shells hit <b>Kherson</b>.</p><script>track();</script><p>Two died &amp; six were hurt.</p>"
+    )
+    assert got == "Shells hit Kherson.\nTwo died & six were hurt."

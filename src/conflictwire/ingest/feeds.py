@@ -60,6 +60,8 @@ def html_to_text(fragment: str) -> str:
         Exception
     ):  # lxml refuses some fragments (e.g. only a comment); the raw text is better than nothing
         return fragment.strip()
+    for junk in root.xpath("//script|//style"):  # embedded players and trackers are not report text
+        junk.drop_tree()
     for br in root.iter("br", "p", "div", "li"):
         br.tail = "\n" + (br.tail or "")
     lines = (" ".join(line.split()) for line in root.text_content().split("\n"))
