@@ -187,3 +187,34 @@ def test_conditional_get(server):
     again = fetch(url, allow_private=True, etag=first.etag)
     assert again.not_modified and again.content == b""
     assert server.requests[-1][1]["if-none-match"] == '"v1"'
+
+
+def test_https_through_the_guarded_connection(tmp_path):
+    """TLS still verifies the host name although the socket is opened to the checked IP address."""
+    import shutil as sh
+    import ssl
+    import subprocess
+
+    from conflictwire.ingest.fetch import make_client
+
+    if not sh.which("openssl"):
+        pytest.skip("openssl is needed to make a test certificate")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+         "-addext", "subjectAltName=DNS:localhost", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    with FixtureServer() as srv:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(cert, key)
+        srv.httpd.socket = ctx.wrap_socket(srv.httpd.socket, server_side=True)
+        srv.add("/secure", PAGE)
+        with make_client(allow_private=True, cafile=str(cert)) as client:
+            got = fetch(f"https://localhost:{srv.port}/secure", allow_private=True, client=client)
+            assert got.status == 200 and got.kind == "html"
+            # The certificate names localhost, not 127.0.0.1: verification is by name, so this must fail.
+            with pytest.raises(InputError, match="cannot fetch"):
+                fetch(f"https://127.0.0.1:{srv.port}/secure", allow_private=True, client=client)
+        with pytest.raises(InputError, match="refused"):
+            fetch(f"https://localhost:{srv.port}/secure")

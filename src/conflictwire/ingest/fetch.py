@@ -126,11 +126,11 @@ class _GuardedBackend(httpcore.SyncBackend):
 
 
 class _GuardedTransport(httpx.HTTPTransport):
-    def __init__(self, allow_private: bool):
+    def __init__(self, allow_private: bool, cafile: str | None = None):
         super().__init__(trust_env=False)
         # Environment proxies are ignored on purpose: a proxy would resolve the name and defeat the address check.
         self._pool = httpcore.ConnectionPool(
-            ssl_context=ssl.create_default_context(cafile=certifi.where()),
+            ssl_context=ssl.create_default_context(cafile=cafile or certifi.where()),
             network_backend=_GuardedBackend(allow_private),
             max_connections=10,
         )
@@ -255,9 +255,10 @@ def fetch(
             client.close()
 
 
-def make_client(allow_private: bool = False) -> httpx.Client:
+def make_client(allow_private: bool = False, cafile: str | None = None) -> httpx.Client:
+    """An httpx client whose every connection passes the address check; ``cafile`` trusts a private CA."""
     return httpx.Client(
-        transport=_GuardedTransport(allow_private),
+        transport=_GuardedTransport(allow_private, cafile),
         headers={
             "User-Agent": USER_AGENT,
             "Accept": "text/html, application/rss+xml, application/atom+xml, */*",
