@@ -27,7 +27,7 @@ import pandas as pd
 from ..errors import InputError
 from ..merge import derive, find_match, member
 from ..merge.incidents import date_range
-from ..model import ACLED_COLUMNS, Event, Extraction, Report, Toll, content_hash
+from ..model import ACLED_COLUMNS, Event, Evidence, Extraction, Report, Toll, content_hash
 from . import schema
 
 EVENT_COLUMNS = ACLED_COLUMNS + ["fatalities_low", "fatalities_high", "grade", "grade_reasons"]
@@ -257,16 +257,20 @@ class Store:
             con = self._con
             con.execute("BEGIN TRANSACTION")
             try:
-                if con.execute("SELECT 1 FROM reports WHERE content_hash = ? LIMIT 1", [h]).fetchone():
+                # DuckDB answers each statement in about a millisecond however small: ask once for all three.
+                same, old, seq = con.execute(
+                    "SELECT (SELECT count(*) FROM reports WHERE content_hash = ?), "
+                    "(SELECT list(report_id ORDER BY report_id) FROM reports "
+                    " WHERE report_id = ? OR (url = ? AND url <> '')), "
+                    "(SELECT coalesce(max(seq), 0) FROM event_reports)",
+                    [h, report.report_id, report.url or ""],
+                ).fetchone()
+                if same:
                     con.execute("ROLLBACK")
                     result.skipped = True
                     return result
                 # A changed version of a stored report (same URL or same id): its old contribution goes first.
-                old = con.execute(
-                    "SELECT report_id FROM reports WHERE report_id = ? OR (url = ? AND url <> '')",
-                    [report.report_id, report.url or ""],
-                ).fetchall()
-                for (rid,) in old:
+                for rid in old or []:
                     self._remove_report(rid)
                     result.replaced += 1
                 now = datetime.now(UTC)
@@ -284,7 +288,6 @@ class Store:
                         now,
                     ],
                 )
-                seq = con.execute("SELECT coalesce(max(seq), 0) FROM event_reports").fetchone()[0]
                 for i, raw in enumerate(events):
                     raw.report_id = raw.report_id or report.report_id
                     if not raw.event_id:
@@ -292,49 +295,63 @@ class Store:
                     m = member(raw, report.published)
                     seq += 1
                     match = find_match(m, self._candidates(m)) if m.event_date else None
-                    if match is None:
-                        event_id = m.event_id
-                        members = [m]
-                        result.events += 1
-                    else:
-                        event_id = match.event_id
-                        members = self._members(event_id) + [m]
-                        result.merged += 1
                     con.execute(
                         "INSERT INTO event_reports VALUES (?, ?, ?, ?, ?)",
-                        [event_id, report.report_id, m.event_id, seq, json.dumps(m.to_dict(), default=_iso)],
+                        [
+                            match.event_id if match else m.event_id,
+                            report.report_id,
+                            m.event_id,
+                            seq,
+                            json.dumps(m.to_dict(), default=_iso),
+                        ],
                     )
-                    self._write_event(derive(members, event_id), members, now)
-                    result.event_ids.append(event_id)
-                for j, t in enumerate(tolls):
-                    self._write_toll(t, report.report_id, j)
-                    result.tolls += 1
+                    if match is None:
+                        self._write_event(derive([m]), [m], now, new=True)
+                        result.events += 1
+                        result.event_ids.append(m.event_id)
+                    else:
+                        members = self._members(match.event_id)
+                        self._join_event(derive(members, match.event_id), m, now)
+                        result.merged += 1
+                        result.event_ids.append(match.event_id)
+                self._insert_rows(
+                    "tolls", [self._toll_row(t, report.report_id, j) for j, t in enumerate(tolls)]
+                )
+                result.tolls += len(tolls)
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
         return result
 
-    def _write_toll(self, t: Toll, report_id: str, j: int) -> None:
-        self._con.execute(
-            "INSERT INTO tolls VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                f"{report_id}-t{j + 1}",
-                t.report_id or report_id,
-                t.kind,
-                t.killed,
-                t.children,
-                t.civilians,
-                t.injured,
-                t.period_start,
-                t.period_end,
-                t.country,
-                t.admin1,
-                t.location,
-                t.source,
-                json.dumps([ev.to_dict() for ev in t.evidence]),
-            ],
+    def _toll_row(self, t: Toll, report_id: str, j: int) -> tuple:
+        return (
+            f"{report_id}-t{j + 1}",
+            t.report_id or report_id,
+            t.kind,
+            t.killed,
+            t.children,
+            t.civilians,
+            t.injured,
+            t.period_start,
+            t.period_end,
+            t.country,
+            t.admin1,
+            t.location,
+            t.source,
+            json.dumps([ev.to_dict() for ev in t.evidence]),
         )
+
+    def _insert_rows(self, table: str, rows: list[tuple]) -> None:
+        """Many rows in one statement (executemany runs one statement per row)."""
+        if not rows:
+            return
+        one = "(" + ", ".join("?" * len(rows[0])) + ")"
+        for i in range(0, len(rows), 500):
+            chunk = rows[i : i + 500]
+            self._con.execute(
+                f"INSERT INTO {table} VALUES {', '.join([one] * len(chunk))}", [v for r in chunk for v in r]
+            )
 
     def _remove_report(self, report_id: str) -> None:
         """Take a report's contribution out: its members leave their incidents, which are derived again."""
@@ -367,43 +384,63 @@ class Store:
         ).fetchall()
         return [Event.from_dict(json.loads(r[0])) for r in rows]
 
-    def _write_event(self, e: Event, members: list[Event], now: datetime) -> None:
-        con = self._con
-        row = con.execute("SELECT created_at FROM events WHERE event_id = ?", [e.event_id]).fetchone()
-        created = row[0] if row else now
-        self._delete_event(e.event_id)
-        values = [getattr(e, c) for c in ACLED_COLUMNS] + [
+    def _event_row(self, e: Event, first_report_id: str, created, now: datetime) -> list:
+        return [getattr(e, c) for c in ACLED_COLUMNS] + [
             e.fatalities_low,
             e.fatalities_high,
             e.grade,
             list(e.grade_reasons),
-            members[0].report_id,
+            first_report_id,
             _search_text(e),
             created,
             now,
         ]
-        con.execute(
+
+    def _detail_rows(self, e: Event, members: list[Event]) -> None:
+        """Sources (with the report each came from), evidence and figures of these members, appended."""
+        reports = {m.report_id for m in members}
+        self._insert_rows(
+            "event_sources", [(e.event_id, m.report_id, s.name, s.stance) for m in members for s in m.sources]
+        )
+        self._insert_rows(
+            "evidence",
+            [(e.event_id, v.report_id, v.text, v.start, v.end) for m in members for v in m.evidence],
+        )
+        self._insert_rows(
+            "event_figures",
+            [
+                (e.event_id, f.get("report_id"), f.get("source"), f.get("killed"), f.get("published"),
+                 bool(f.get("revised")))
+                for f in e.figures
+                if f.get("report_id") in reports
+            ],
+        )  # fmt: skip
+
+    def _write_event(self, e: Event, members: list[Event], now: datetime, new: bool = False) -> None:
+        """(Re)write a merged event and all its rows from its members."""
+        created = now
+        if not new:
+            row = self._con.execute(
+                "SELECT created_at FROM events WHERE event_id = ?", [e.event_id]
+            ).fetchone()
+            created = row[0] if row else now
+            self._delete_event(e.event_id)
+        values = self._event_row(e, members[0].report_id, created, now)
+        self._con.execute(
             f"INSERT INTO events ({', '.join(_DB_COLUMNS)}) VALUES ({', '.join('?' * len(values))})", values
         )
-        srows = [(e.event_id, m.report_id, s.name, s.stance) for m in members for s in m.sources]
-        if srows:
-            con.executemany("INSERT INTO event_sources VALUES (?, ?, ?, ?)", srows)
-        erows = [(e.event_id, v.report_id, v.text, v.start, v.end) for v in e.evidence]
-        if erows:
-            con.executemany("INSERT INTO evidence VALUES (?, ?, ?, ?, ?)", erows)
-        frows = [
-            (
-                e.event_id,
-                f.get("report_id"),
-                f.get("source"),
-                f.get("killed"),
-                f.get("published"),
-                bool(f.get("revised")),
-            )
-            for f in e.figures
-        ]
-        if frows:
-            con.executemany("INSERT INTO event_figures VALUES (?, ?, ?, ?, ?, ?)", frows)
+        self._detail_rows(e, members)
+
+    def _join_event(self, e: Event, m: Event, now: datetime) -> None:
+        """A new report joins a stored incident: the event row is derived again, the member's rows appended."""
+        sets = [c for c in EVENT_COLUMNS if c != "event_id"] + ["search_text", "updated_at"]
+        values = self._event_row(e, "", None, now)
+        by_col = dict(zip(_DB_COLUMNS, values, strict=True))
+        self._con.execute(
+            f"UPDATE events SET {', '.join(f'{c} = ?' for c in sets)} WHERE event_id = ?",
+            [by_col[c] for c in sets] + [e.event_id],
+        )
+        self._detail_rows(e, [m])
 
     def _candidates(self, m: Event) -> list[Event]:
         """Stored incidents that could be this event's: near in time (a month either way) and in place."""
@@ -422,39 +459,29 @@ class Store:
         if m.admin1:
             place.append("(lower(admin1) = lower(?))")
             pparams.append(m.admin1)
-        sql = "SELECT event_id FROM events WHERE event_date BETWEEN ? AND ? AND (" + " OR ".join(place) + ")"
-        ids = [r[0] for r in self._con.execute(sql, params + pparams).fetchall()]
-        return self._load_events(ids, con=self._con)
+        where = "e.event_date BETWEEN ? AND ? AND (" + " OR ".join(place) + ")"
+        ids = [r[0] for r in self._con.execute(f"SELECT e.event_id FROM events e WHERE {where}", params + pparams)
+               .fetchall()]  # fmt: skip
+        if not ids:  # the common case for a new incident: one cheap query
+            return []
+        # The rows with the evidence texts (targets) and member reports that matching reads.
+        cols = [c for c in ACLED_COLUMNS if c not in ("source", "notes")]
+        sql = (
+            f"SELECT {', '.join('e.' + c for c in cols)}, "
+            "(SELECT list(v.text) FROM evidence v WHERE v.event_id = e.event_id), "
+            "(SELECT list(DISTINCT r.report_id) FROM event_reports r WHERE r.event_id = e.event_id) "
+            "FROM events e WHERE list_contains(?, e.event_id) ORDER BY e.event_id"
+        )
+        out = []
+        for row in self._con.execute(sql, [ids]).fetchall():
+            d = dict(zip(cols, row[: len(cols)], strict=True))
+            texts, reports = row[len(cols)] or [], row[len(cols) + 1] or []
+            d["evidence"] = [Evidence("", t or "", 0, 0) for t in texts]
+            d["report_ids"] = list(reports)
+            out.append(Event.from_dict(d))
+        return out
 
     # --- reading --------------------------------------------------------------------------------------------
-
-    def _load_events(self, ids: list[str], con=None) -> list[Event]:
-        """Full Event objects (sources, evidence, figures, report_ids) for these ids."""
-        if not ids:
-            return []
-        con = con or self._cur()
-        df = con.execute(
-            f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE list_contains(?, event_id)", [ids]
-        ).df()
-        detail = self._details(ids, con)
-        out = []
-        for row in records(df):
-            d = detail.get(row["event_id"], {})
-            row["sources"] = [{"name": s["name"], "stance": s["stance"]} for s in d.get("sources", [])]
-            row["evidence"] = d.get("evidence", [])
-            row["report_ids"] = d.get("report_ids", [])
-            row["figures"] = d.get("figures", [])
-            row["grade_reasons"] = row.get("grade_reasons") or []
-            e = Event.from_dict(row)
-            # Sources are unique per (name, stance) on the merged event.
-            seen, uniq = set(), []
-            for s in e.sources:
-                if (s.name.casefold(), s.stance) not in seen:
-                    seen.add((s.name.casefold(), s.stance))
-                    uniq.append(s)
-            e.sources = uniq
-            out.append(e)
-        return out
 
     def _details(self, ids: list[str], con) -> dict[str, dict]:
         out: dict[str, dict] = {
