@@ -298,6 +298,22 @@ def test_place_names_normalise_and_match_fuzzily():
     assert not matching.same_place("", "Idlib")
 
 
+def test_place_parts_and_qualified_names():
+    # a part named by a direction is the same place; a name in brackets or after a slash is an alternative
+    assert matching.same_place("Shan-North", "Shan state")
+    assert matching.same_place("Yangon", "Yangon (North) district")
+    assert matching.same_place("Kandahar", "Arghandab district (Kandahar)")
+    assert matching.same_place("Ayn al Arab", "Kobane/Ayn al Arab town")
+    assert matching.same_place("Kirkuk", "Muhafazat Kirkuk")
+    assert matching.same_place("Babanki", "Babanki Tungoh village")
+    # but a short head, a road between towns, or a different place sharing a word is not
+    assert not matching.same_place("Homs", "Homs - Palmyra road")
+    assert not matching.same_place("Qala", "Qala-i-Naw town")
+    assert not matching.same_place("Yangon", "Mandalay - Yangon highway")
+    assert not matching.same_place("Dimashq", "Rif Dimashq governorate")
+    assert not matching.same_place("West", "South-West region")
+
+
 def test_text_support_for_gold_place():
     text = "Artillery fire struck al-Baghouz in the east of the province."
     assert matching.text_mentions_place(text, "Baghouz village")

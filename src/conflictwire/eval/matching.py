@@ -18,18 +18,26 @@ from rapidfuzz import fuzz
 from ..model import Event
 from .datasets import NONE
 
-PLACE_THRESHOLD = (
-    85  # rapidfuzz score (0-100) at or above which two normalised place names are the same place
-)
+# rapidfuzz score (0-100) at or above which two normalised place names are the same place
+PLACE_THRESHOLD = 85
 
-# Words that say what kind of place a name is, not which one ("Idlib governorate" = "Idlib").
+# Words that say what kind of place a name is, not which one ("Idlib governorate" = "Idlib"), in English and in the
+# transliterated Arabic/Persian admin terms GeoNames and UCDP use ("Muhafazat Kirkuk", "Qada' Sulaymaniyah").
 _PLACE_KIND_WORDS = frozenset(
-    "governorate province region district departement department village town city state "
-    "oblast county zone woreda municipality subdistrict sub".split()
+    "governorate province region district departement department village town city state oblast county zone "
+    "woreda municipality subdistrict sub lga township territory prefecture constituency camp "
+    "muhafazat mintaqat markaz qada wilayat wuluswali alaqahdari".split()
 )
-# Arabic article written as its own word ("Al Muzayrib", "al-Bab"): transliterations keep or drop it at will.
-_ARTICLES = frozenset("al el ad ar as an at ash az ath adh".split())
+# Arabic article and Persian ezafe written as their own word ("Al Muzayrib", "al-Bab", "Alaqahdari-ye Almar").
+_ARTICLES = frozenset("al el ad ar as an at ash az ath adh e i ye".split())
+# Words that name a part of a place ("Shan-North", "Yangon (North)", "Baghuz Fawqani" = upper Baghuz).
+_DIRECTIONS = frozenset(
+    "north south east west northern southern eastern western northeast northwest southeast southwest "
+    "northeastern northwestern southeastern southwestern central upper lower fawqani tahtani".split()
+)
 _NON_WORD = re.compile(r"[^\w]+")
+_PAREN = re.compile(r"\(([^)]*)\)")
+_ALTERNATIVES = re.compile(r"/| and ", re.IGNORECASE)
 
 # Vague death words as ACLED codes them; words that give no number ("several") stay unknown.
 DEATH_WORDS = {
@@ -71,16 +79,33 @@ def normalise_place(name: str) -> str:
     return " ".join(words)
 
 
+def place_variants(name: str) -> set[str]:
+    """The names a coded place stands for: 'Arghandab district (Kandahar)' is Arghandab and Kandahar;
+    'Kobane/Ayn al Arab' either; 'Jammu and Kashmir' the whole or either part."""
+    bare = _PAREN.sub(" ", name or "")
+    raw = [name or "", bare, *_PAREN.findall(name or ""), *_ALTERNATIVES.split(bare)]
+    return {v for v in map(normalise_place, raw) if v}
+
+
+def _names_agree(a: str, b: str) -> float:
+    score = fuzz.ratio(a, b)
+    short, long_ = sorted((a.split(), b.split()), key=len)
+    if score >= PLACE_THRESHOLD or len(short) == len(long_):
+        return score
+    # A longer name that only adds a direction is a part of the same place ('shan north' ~ 'shan').
+    if set(short) <= set(long_) and set(long_) - set(short) <= _DIRECTIONS and set(short) - _DIRECTIONS:
+        return 100.0
+    # A qualified name that starts with the whole other name ('babanki tungoh' ~ 'babanki'); too short a head
+    # ('homs' of 'homs palmyra road', 'qala' of 'qala naw') is not enough.
+    if long_[: len(short)] == short and len(" ".join(short)) >= 5:
+        return 100.0
+    return score
+
+
 def place_score(a: str, b: str) -> float:
     """Similarity 0-100 of two place names after normalisation (0 if either is empty)."""
-    na, nb = normalise_place(a), normalise_place(b)
-    if not na or not nb:
-        return 0.0
-    score = fuzz.ratio(na, nb)
-    # Token sets let 'khan shaykhun' match 'khan shaykhun town centre'; a very short name must match whole.
-    if min(len(na), len(nb)) >= 4:
-        score = max(score, fuzz.token_set_ratio(na, nb))
-    return score
+    va, vb = place_variants(a), place_variants(b)
+    return max((_names_agree(x, y) for x in va for y in vb), default=0.0)
 
 
 def same_place(a: str, b: str) -> bool:
@@ -98,15 +123,15 @@ def event_places(event: Event) -> tuple[str, str, str]:
 
 def text_mentions_place(text: str, name: str) -> bool:
     """Does the article name this place at all (fuzzily)? Used to count gold labels the text cannot support."""
-    norm = normalise_place(name)
-    if len(norm) < 3:
-        return False
     hay = " ".join(w for w in fold(text).split() if w not in _ARTICLES)
-    if fuzz.partial_ratio(norm, hay) >= PLACE_THRESHOLD:
-        return True
-    # Qualified village names ('Baghuz Fawqani' = upper Baghuz): the head word alone is enough.
-    head = norm.split()[0]
-    return len(head) >= 5 and " " in norm and fuzz.partial_ratio(head, hay) >= PLACE_THRESHOLD
+    for norm in place_variants(name):
+        if len(norm) >= 3 and fuzz.partial_ratio(norm, hay) >= PLACE_THRESHOLD:
+            return True
+        # Qualified village names ('Baghuz Fawqani' = upper Baghuz): the head word alone is enough.
+        head = norm.split()[0]
+        if len(head) >= 5 and " " in norm and fuzz.partial_ratio(head, hay) >= PLACE_THRESHOLD:
+            return True
+    return False
 
 
 def within_dates(day: date | None, start: date | None, end: date | None, slack_days: int = 1) -> bool:
