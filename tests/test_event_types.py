@@ -322,3 +322,40 @@ def test_every_phrase_belongs_to_one_entry():
 def test_rules_name_known_cues_and_types():
     lex = event_types.lexicon()  # raises on an unknown cue group or sub-event type
     assert lex.rules and len(lex.types) == 25
+
+
+def test_an_event_answered_by_a_strike_is_background():
+    text = "The air force launched airstrikes on a militia it accused of a chlorine attack on the town last week."
+    assert sub_of(text) == "Air/drone strike"
+
+
+def test_people_captured_are_arrested_and_a_town_captured_is_territory():
+    assert sub_of("Four suspected militants were captured by police near the river crossing.") == "Arrests"
+    assert (
+        sub_of("Militants captured the border crossing on Friday.") == "Non-state actor overtakes territory"
+    )
+
+
+def test_people_expelled_are_displacement_not_territory():
+    assert sub_of("Authorities expelled hundreds of migrants across the desert border.") == "Other"
+
+
+def test_warplanes_that_hit_nothing_are_no_strike():
+    assert first("Two foreign warplanes crossed into the country's airspace on Monday.") is None
+    assert sub_of("Two foreign warplanes bombed a fuel depot on Monday.") == "Air/drone strike"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Armed men raided the village at night and shot the headman.", "Attack"),
+        ("Armed men raided an army barracks at night.", "Armed clash"),
+    ],
+)
+def test_a_raid_is_typed_by_its_target(text, expected):
+    assert sub_of(text) == expected
+
+
+def test_a_crime_word_in_a_hypothetical_clause_still_marks_crime():
+    # "trying to smuggle": the smuggling is only attempted, but the sentence is still about crime, not war
+    assert first("Six men were caught while trying to smuggle migrants across the border.") is None

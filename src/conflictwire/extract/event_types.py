@@ -288,6 +288,14 @@ def _rule_matches(doc, rule: Rule, sp: _Span, sent: _Sentence) -> bool:
         return True
     if rule.scope == "sentence":
         return sent.has(rule.cue, skip=(0, 0) if rule.include_self else (sp.start, sp.end))
+    if rule.scope == "patient":
+        # whom it was done to: "captured two soldiers"; "two soldiers were captured" (not "soldiers captured")
+        gap = sp.start
+        while gap > sent.start and doc[gap - 1].lower_ in _AUXILIARY:
+            gap -= 1
+        if gap < sp.start:
+            return any(e == gap for s, e in sent.spans(rule.cue))
+        return sent.has(rule.cue, sp.end, sp.end + rule.window)
     if rule.scope == "paired":
         skip = (0, 0) if rule.include_self else (sp.start, sp.end)
         return any(
@@ -328,12 +336,13 @@ def _flags(doc, sp: _Span, sent: _Sentence, lex: Lexicon) -> tuple[bool, bool]:
 
 
 def _background(doc, sp: _Span, sent: _Sentence) -> bool:
-    """'the scene of a deadly 2017 chemical attack': a year just before the trigger tells of an earlier event."""
+    """An earlier event told as background: 'the scene of a deadly 2017 chemical attack' (a year just before the
+    trigger), 'in retaliation for a chlorine attack', 'accused of shelling' (a cause cue shortly before)."""
     for i in range(max(sent.start, sp.start - 3), sp.start):
         text = doc[i].text
         if len(text) == 4 and text.isdigit() and text[:2] in ("19", "20"):
             return True
-    return False
+    return sent.has("cause", sp.start - 8, sp.start)
 
 
 def _sentences(doc) -> list[tuple[int, int]]:
@@ -397,7 +406,8 @@ def find(doc) -> list[TriggerMention]:
             continue  # a context word that found no context ("set up" with no base named)
         if _background(doc, sp, sent):
             sp.weight /= 2
-        negated, hypothetical = _flags(doc, sp, sent, lex)
+        # Non-events are context, never negated or hypothetical themselves.
+        negated, hypothetical = _flags(doc, sp, sent, lex) if not sp.nonevent else (False, False)
         by_sent.setdefault(si, []).append((sp, negated, hypothetical))
 
     out: list[TriggerMention] = []
