@@ -116,3 +116,31 @@ def test_one_source_keeps_its_strongest_stance_in_a_sentence():
     text = "Israel said it struck only military targets in Gaza and rejected reports of a strike on a school."
     _, atts = attributions(text)
     assert pairs(atts) == [("Israeli military", "deny", True)]
+
+
+def test_an_organisation_speaking_through_its_people_keeps_its_name():
+    _, atts = attributions("Observatory activists counted 14 dead in Deir ez-Zor, Syria.")
+    assert pairs(atts) == [("SOHR", "report", False)]
+    assert atts[0].text == "Observatory activists"
+    _, atts = attributions("Regional police commander Amina Yusuf said two gunmen were arrested in Kenya.")
+    assert pairs(atts) == [("Kenyan police", "report", True)]
+    assert atts[0].text == "police commander"
+
+
+def test_passives_and_lists_credit_nobody_but_an_inverted_source_counts():
+    text = (
+        "It was reported that the bridge at Hodeidah in Yemen was hit. "
+        "Fighting between the army and the rebels, officials said, went on all night. "
+        '"The shelling did not stop," said a witness.'
+    )
+    _, atts = attributions(text)
+    assert pairs(atts) == [("Officials", "report", False), ("Witnesses", "report", False)]
+
+
+def test_a_backer_named_with_led_is_not_the_reports_country():
+    text = (
+        "Saudi-led jets struck Saada. The Saudi-led coalition said it hit a depot. "
+        "The army said Houthi fighters retreated in Yemen."
+    )
+    _, atts = attributions(text)
+    assert pairs(atts)[-1] == ("Yemeni army", "report", True)

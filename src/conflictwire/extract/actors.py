@@ -380,6 +380,8 @@ def main_country(doc, hits: list[_Hit] | None = None) -> str:
         # civilians do.
         if not country or hit.entry.key == "ignore":
             continue
+        if hit.entry.key.startswith("country:") and "-" in doc.text[hit.start : hit.end + 1]:
+            continue  # "Saudi-led", "Russian-backed": a backer, not the report's country
         weight = 0.5 if hit.entry.priority == _NAMED or hit.entry.key.startswith("hint:") else 1.0
         counts[country] += weight
         first.setdefault(country, hit.start)

@@ -32,7 +32,7 @@ _SKIPPABLE = {
     "also", "later", "reportedly", "allegedly", "initially", "then", "previously", "earlier", "have", "has", "had",
     "on", "in", "late", "early", "last", "this", "both", "all", "further", "again", "immediately", "quickly",
     "officially", "publicly", "separately", "first", "not", "did", "does", "do", "was", "were",
-    "is", "are", "would", "could", "may", "might", "will", "to", "be", "been", "yet", "even", "strongly",
+    "is", "are", "would", "could", "may", "might", "will", "been", "yet", "even", "strongly",
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "morning", "evening",
     "night", "afternoon", "day", "week", "month", "today", "yesterday", "tonight", "statement", "a",
     "in a", "an", "its", "their", "the",
@@ -162,15 +162,46 @@ def _items(doc) -> list[_Item]:
         kept.append(item)
         for t in range(item.start, item.end):
             taken[t] = True
-    return sorted(kept, key=lambda i: i.start)
+    kept.sort(key=lambda i: i.start)
+    # "SOHR activists", "Houthi media office", "police commander": the organisation speaks through them.
+    merged: list[_Item] = []
+    for item in kept:
+        prev = merged[-1] if merged else None
+        if (
+            prev is not None
+            and item.is_source
+            and prev.is_source
+            and not prev.key.startswith("ent:")
+            and _source_of(prev).name not in _PEOPLE
+            and all(t.lower_ in _VOICES for t in doc[prev.end : item.end])
+        ):
+            prev.end = item.end  # the voice ("activists") joins the organisation's span
+            continue
+        merged.append(item)
+    for item in merged:
+        if item.is_source and not item.key.startswith("ent:") and _source_of(item).name not in _PEOPLE:
+            while item.end < len(doc) and doc[item.end].lower_ in _VOICES:
+                if any(k.start == item.end for k in merged):
+                    break
+                item.end += 1
+    return merged
+
+
+# Words after an organisation's name that make it speak through someone: "SOHR activists", "army spokesman".
+_VOICES = {
+    "activists", "activist", "sources", "source", "officials", "official", "spokesman", "spokesperson",
+    "spokeswoman", "office", "media", "center", "centre", "correspondent", "correspondents", "members",
+    "member", "commander", "commanders", "statement", "channel", "channels", "account", "'s",
+}  # fmt: skip
 
 
 def report_country(doc) -> str:
     """The country named most often (names and demonyms from actors.toml), for "the army" and "police"."""
     counts: Counter[str] = Counter()
     for country, spec in lexicon().countries.items():
-        words = [*spec.get("names", []), *spec.get("demonyms", [])]
-        pattern = r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b"
+        words = [w for w in [*spec.get("names", []), *spec.get("demonyms", [])] if "-" not in w]
+        # "Saudi-led", "Russian-backed": a backer, not the report's country.
+        pattern = r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b(?!-)"
         counts[country] = len(re.findall(pattern, doc.text))
     country, n = max(counts.items(), key=lambda kv: kv[1], default=("", 0))
     return country if n else ""
@@ -193,7 +224,7 @@ def _army_name(country: str, kind: str) -> str:
     spec = lexicon().countries.get(country, {})
     demonym = (spec.get("demonyms") or [country])[0] if country else ""
     if kind == "police":
-        return f"{demonym} police".strip().capitalize() if not demonym else f"{demonym} police"
+        return f"{demonym} police" if demonym else "Police"
     if spec.get("army_source"):
         return spec["army_source"]
     return f"{demonym} army" if demonym else "Army"
@@ -236,7 +267,8 @@ def find(doc, outlet: str = "", country: str = "") -> list[Attribution]:
                 subjects = _subjects_before(doc, sent, sent_items, n, country, last_named)
                 if not subjects and _joined_by_and(doc, item):
                     subjects = subjects_of_prev_verb  # "... state that ... and deny hitting civilians"
-                if not subjects:
+                if not subjects and _inverted(doc, item):
+                    # '..., said the army spokesman': the source follows its verb.
                     subjects = _sources_after(doc, sent, sent_items, n, country, last_named, limit=2)
                 if (
                     stance == "report"
@@ -327,10 +359,18 @@ def _said(doc, item: _Item, country: str, last_named: list[_Said]) -> _Said | No
     return _Said(item, src.name, src.party, src.actor)
 
 
+def _inverted(doc, item: _Item) -> bool:
+    """A verb right after a comma or a closing quote: '..., said the army', '"...," said a resident'."""
+    return item.start > 0 and doc[item.start - 1].text in {",", '"', "'", "''"}
+
+
 def _is_verb(doc, item: _Item, lex: _Lexicon) -> bool:
-    """'state', 'report', 'claims' are often nouns: "state media", "the report", "rejected the claims"."""
+    """'state', 'report', 'claims' are often nouns: "state media", "the report", "rejected the claims".
+    A passive ("it was reported", "have been reported in a video") credits nobody."""
     nxt = doc[item.end].lower_ if item.end < len(doc) else ""
     prev = doc[item.start - 1].lower_ if item.start > 0 else ""
+    if prev in ("been", "be", "being", "was", "were", "is", "are") and item.key == "verb:report":
+        return False
     if nxt in lex.not_verb_after:
         return False
     return prev not in lex.not_verb_before
@@ -361,17 +401,20 @@ def _subjects_before(doc, sent, sent_items, n, country, last_named) -> list[_Sai
         gap = [t.lower_ for t in doc[cand.end : pos]]
         if len(gap) > _GAP or any(w not in _SKIPPABLE for w in gap):
             return []
+        # "police commander Rono Bunei said", "army spokesman X said": the organisation is the source.
+        if cand.key == "ent:PERSON" and j > 0:
+            org = sent_items[j - 1]
+            if org.is_source and not org.key.startswith("ent:") and org.end == cand.start:
+                cand, j = org, j - 1
         said = _said(doc, cand, country, last_named)
         if said is None:
-            return []
-        if _source_of(cand).country and False:
             return []
         subjects = [said]
         # Coordinated subjects: "The Syrian army and its ally Russia".
         k = j - 1
         while k >= 0 and sent_items[k].is_source:
             between = [t.lower_ for t in doc[sent_items[k].end : subjects[-1].item.start]]
-            if between and between[0] in ("and", ",") and len(between) <= 3:
+            if "and" in between and between[0] in ("and", ",") and len(between) <= 3:
                 extra = _said(doc, sent_items[k], country, last_named)
                 if extra is None:
                     break
