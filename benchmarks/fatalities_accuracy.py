@@ -29,7 +29,11 @@ def report_killed(counts) -> int:
     return sum(
         c.best
         for c in counts
-        if c.outcome == "killed" and not c.part_of and not c.cumulative and c.repeat_of is None
+        if c.outcome == "killed"
+        and not c.part_of
+        and not c.cumulative
+        and c.repeat_of is None
+        and getattr(c, "within", None) is None
     )
 
 
@@ -142,6 +146,7 @@ def main(argv=None) -> int:
                     f for f, on in (("part", c.part_of), ("cum", c.cumulative), ("vague", c.vague)) if on
                 )
                 rep = f" repeat_of={c.repeat_of}" if c.repeat_of is not None else ""
+                rep += f" within={c.within}" if getattr(c, "within", None) is not None else ""
                 print(f"    {c.outcome:9} {c.best:6d} {c.text!r} {flags}{rep}")
     return 0
 

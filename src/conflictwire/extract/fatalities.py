@@ -101,6 +101,8 @@ class _Cand:
     definite: bool = False  # "the boy", "he", a named person: refers to people counted before, if any
     hedged: bool = False  # "could have been killed": not a count ACLED would code
     sentence: int = 0
+    kind: str = "figure"  # figure | person | pronoun | article
+    part_cue: str = ""  # before ("including 20 children") | after ("two of them")
     key: str = ""  # last word of a definite reference ("Hassan"), to tell two named people apart
     after_comma: bool = False
 
@@ -141,6 +143,10 @@ def _is_excluded(toks: list[Tok], num: numbers.Number) -> bool:
         return True
     if nxt in ("th", "st", "nd", "rd"):
         return True
+    if prev == "," and nxt == "," and not num.vague and a >= 2 and toks[a - 2].text[:1].isupper():
+        return True  # "Sofee Yapa, 46, was shot dead": an age
+    if prev == "of" and a >= 2 and toks[a - 2].low in lex.who:
+        return True  # "foreigners of eight nationalities"
     if not num.vague and _YEAR.fullmatch(toks[b - 1].low) and toks[b - 1].low == num.word:
         return lex.who.get(nxt) is None
     return False
@@ -199,7 +205,8 @@ def _outcome_after(toks: list[Tok], k: int) -> tuple[str, int, bool] | None:
             return m[1], end, hedged
         a = lex.aux.at(toks, k)
         if a:
-            aux_seen = True
+            # "the blast that killed 11 people": a relative pronoun is no passive
+            aux_seen = aux_seen or a[0][0] not in _NOT_AUX
             hedged = hedged or a[0][0] in _MODALS
             k += len(a[0])
             steps += 1
@@ -225,8 +232,9 @@ def _outcome_after(toks: list[Tok], k: int) -> tuple[str, int, bool] | None:
     return None
 
 
+_NOT_AUX = {"who", "that", "which", "they", "them", "of", "whom", "people", "person", "persons", "others"}
 _TIME_WORDS = {
-    "yesterday", "today", "overnight", "tonight", "recently", "earlier", "later", "night", "morning",
+    "weekend", "week", "yesterday", "today", "overnight", "tonight", "recently", "earlier", "later", "night", "morning",
     "afternoon", "evening", "last", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
     "sunday",
 }  # fmt: skip
@@ -293,9 +301,9 @@ def _subject_outcome(toks: list[Tok], c: _Cand, stops: set[int]) -> tuple[str, i
             continue
         if k in stops or w in _CLAUSE_END or w in (";", ":", ".", "?", "!"):
             return None
-        if w in _PASSIVE or w in _INTRANSITIVE:
+        if w in _PASSIVE or (w in _INTRANSITIVE and toks[k - 1].low not in _TRANSITIVE):
             got = _outcome_after(toks, k)
-            if got:
+            if got and (w in _PASSIVE or got[1] >= n or not _object_follows(toks, got[1])):
                 return got
     return None
 
@@ -338,6 +346,7 @@ def _candidate(toks: list[Tok], i: int, persons: dict[int, int]) -> tuple[_Cand 
             definite = tok.low == "the"
     c = _Cand(num.start, num.end, head_end, num.low, num.best, num.high, num.at_least, num.vague, who)
     c.others, c.definite = others, definite
+    c.kind = {"<person>": "person", "<pronoun>": "pronoun", "<article>": "article"}.get(num.word, "figure")
     after = _outcome_after(toks, head_end)
     before = _outcome_before(toks, num.start)
     if after:
@@ -363,9 +372,9 @@ def _candidate(toks: list[Tok], i: int, persons: dict[int, int]) -> tuple[_Cand 
         return None, num.end
     # "including 20 children", "of whom 3 were children"
     if lex.part_before.ending(toks, num.start):
-        c.part_of = True
+        c.part_of, c.part_cue = True, "before"
     elif lex.part_after.at(toks, num.end):
-        c.part_of = True
+        c.part_of, c.part_cue = True, "after"
     nxt_i = max(c.end, num.end, i + 1) if c.outcome else max(num.end, i + 1)
     return c, nxt_i
 
@@ -380,7 +389,7 @@ def _sentence_counts(toks: list[Tok], persons: dict[int, int]) -> list[_Cand]:
             cands.append(c)
     # everything inside "including ..., " up to the next comma is part of the count before it
     for c in cands:
-        if c.part_of:
+        if c.part_of and c.part_cue == "before":
             stop = next((k for k in range(c.b, n) if toks[k].low in _BREAK or toks[k].low == ","), n)
             for d in cands:
                 if c.a < d.a < stop:
@@ -426,11 +435,20 @@ def _coordinate(toks: list[Tok], cands: list[_Cand]) -> None:
     # a part with no count before it in the sentence is not a part ("one of them died" after an injury count)
     for k, c in enumerate(cands):
         if c.part_of and c.outcome and not any(p.outcome == c.outcome for p in cands[:k]):
-            c.part_of = False
+            # "two of them later died" after a count of the injured; kept for find() to check across sentences
+            c.part_of = c.part_cue == "after" and c.how != "part"
+            c.part_cue = "after?" if c.part_of else ""
+
+
+# "in three weeks", "over the past two months", "within 48 hours": a period, so a cumulative toll
+_PERIOD = re.compile(
+    r"\b(?:in|over|within|during|for)\s+(?:the\s+)?(?:past\s+|last\s+|previous\s+)?"
+    r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|few|recent)\s+(?:days|weeks|months|years)\b"
+)
 
 
 def _is_cumulative(sent_low: str) -> bool:
-    return any(cue in sent_low for cue in lexicon().cumulative)
+    return any(cue in sent_low for cue in lexicon().cumulative) or bool(_PERIOD.search(sent_low))
 
 
 def _sentences(doc) -> list[tuple[int, int]]:
@@ -474,8 +492,42 @@ def find(doc) -> list[CountMention]:
                 )
             )
             cands.append(c)
+    for k, c in enumerate(cands):
+        if c.part_cue == "after?":
+            # "four of them were shot dead": part of an earlier count of the same people, if there is one
+            out[k].part_of = any(
+                p.outcome == out[k].outcome and not p.cumulative and p.best >= out[k].best for p in out[:k]
+            )
     _mark_repeats(out, cands)
+    _mark_within(out, cands)
     return out
+
+
+def _mark_within(counts: list[CountMention], cands: list[_Cand]) -> None:
+    """Figures after a report's lead total that add up to no more than it detail it: 'at least 25 were killed in
+    raids ... in the city seven died ... ten children were among the dead' is 25, not 42."""
+    for outcome in ("killed", "injured"):
+        lead = next(
+            (
+                k
+                for k, c in enumerate(counts)
+                if c.outcome == outcome
+                and not (c.part_of or c.cumulative or c.vague or c.repeat_of is not None)
+                and cands[k].kind == "figure"
+            ),
+            None,
+        )
+        if lead is None or cands[lead].sentence > 1:
+            continue
+        total = 0
+        for k in range(lead + 1, len(counts)):
+            c = counts[k]
+            if c.outcome != outcome or c.part_of or c.cumulative or c.repeat_of is not None:
+                continue
+            if c.best >= counts[lead].best or total + c.best > counts[lead].best:
+                break
+            total += c.best
+            c.within = lead
 
 
 def _mark_repeats(counts: list[CountMention], cands: list[_Cand]) -> None:
@@ -492,7 +544,7 @@ def _mark_repeats(counts: list[CountMention], cands: list[_Cand]) -> None:
             p, pk = counts[p_idx], cands[p_idx]
             if p.part_of or p.outcome != c.outcome or p.cumulative != c.cumulative or p.repeat_of is not None:
                 continue
-            if ck.definite and pk.definite and ck.key != pk.key and c.best == p.best == 1:
+            if ck.kind == pk.kind == "person" and ck.key != pk.key:
                 continue  # two named people are two people
             same = (
                 p.best == c.best
@@ -502,7 +554,9 @@ def _mark_repeats(counts: list[CountMention], cands: list[_Cand]) -> None:
             )
             vague_again = c.vague and not ck.others and not p.vague
             refers_back = ck.definite and p.best >= c.best and pk.sentence < ck.sentence
-            apposition = ck.after_comma and c.best == 1 and p.end <= c.start and c.start - p.end <= 2
+            apposition = (
+                ck.after_comma and c.best == 1 and ck.sentence == pk.sentence and ck.a == pk.head_end + 1
+            )
             if same or vague_again or refers_back or apposition:
                 c.repeat_of = p_idx
                 break

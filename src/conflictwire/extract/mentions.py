@@ -74,6 +74,7 @@ class CountMention:
     part_of: bool = False  # "including 20 children": a subset of a neighbouring count, never added
     vague: bool = False  # the number is a coding of a vague word ("dozens" = 12, "several") not a figure
     repeat_of: int | None = None  # index (in the stage's list) of an earlier count this one restates
+    within: int | None = None  # index of the report's lead count whose total this one details (7 of the 25)
 
 
 @dataclass
