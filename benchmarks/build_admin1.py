@@ -90,7 +90,7 @@ def main(rg_path: str) -> None:
             short = sub.name
             for suffix in SUFFIXES:
                 short = short.removesuffix(suffix)
-            if fuzz.ratio(ascii_key(short), ascii_key(name)) >= 80:
+            if fuzz.ratio(ascii_key(short), ascii_key(name)) >= 88:
                 aliases.update({short, sub.name})
         aliases.discard(name)
         rows.append(
@@ -105,6 +105,16 @@ def main(rg_path: str) -> None:
                 "source": "derived",
             }
         )
+    # An alias that is another region's own name ("Centre-Ouest" for Centre-Est) would only mislead.
+    names_by_cc: dict[str, set[str]] = collections.defaultdict(set)
+    for row in rows:
+        names_by_cc[row["country"]].add(ascii_key(row["name"]))
+    for row in rows:
+        if row.get("source") != "hand":
+            kept = [
+                a for a in row["aliases"].split("|") if a and ascii_key(a) not in names_by_cc[row["country"]]
+            ]
+            row["aliases"] = "|".join(kept)
     rows.extend(hand.values())  # hand rows for codes no city carries (kept all the same)
     rows.sort(key=lambda r: (r["country"], r["code"]))
     with OUT.open("w", encoding="utf-8", newline="") as fh:

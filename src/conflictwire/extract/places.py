@@ -397,6 +397,7 @@ def _same_start(a: str, b: str) -> bool:
 def _fuzzy_spans(doc, gaz, spans: list[_Span], info: _DocInfo, countries: list[str]) -> list[_Span]:
     """Transliterations: capitalised NER place spans (or spans before a place noun) with no exact hit."""
     from rapidfuzz import fuzz, process
+    from rapidfuzz.distance import Levenshtein
 
     if not countries:
         return []
@@ -439,7 +440,12 @@ def _fuzzy_spans(doc, gaz, spans: list[_Span], info: _DocInfo, countries: list[s
             if not choices:
                 continue
             hit = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=85)
-            if hit and _same_start(hit[0], key) and (best is None or hit[1] > best[1]):
+            if (
+                hit
+                and _same_start(hit[0], key)
+                and Levenshtein.distance(hit[0], key) <= (1 if len(key) <= 8 else 2)
+                and (best is None or hit[1] > best[1])
+            ):
                 best = (hit[0], hit[1], cc)
         if best is None:
             continue
