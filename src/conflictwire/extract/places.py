@@ -293,7 +293,7 @@ def _piece_of_longer_name(doc, span: _Span, info: _DocInfo) -> bool:
         if joined not in {" ", ""} or not tok.is_alpha or not _capitalised(tok.text):
             continue
         low = tok.lower_
-        if low in _PLACE_NOUNS or t == s_start or t in info.covered:
+        if low in _PLACE_NOUNS or t == s_start:
             continue
         if low in _NAME_GLUE_OK:
             continue
@@ -317,6 +317,8 @@ def _keep(doc, span: _Span, gaz, info: _DocInfo) -> bool:
     one_word = span.j - span.i == 1
     if one_word and (span.key in never_words() or span.key in gaz.demonyms):
         return False
+    if not span.fuzzy and _piece_of_longer_name(doc, span, info):
+        return False
     kinds = {rows[r][gz.KIND] for r in span.ids}
     text = info.text[span.start : span.end]
     if one_word and (
@@ -326,8 +328,6 @@ def _keep(doc, span: _Span, gaz, info: _DocInfo) -> bool:
         if "country" in kinds and text.isupper() and len(text) >= 2 and span.support >= 1:
             return True
         return span.support >= 2 and not text.isupper()
-    if not span.fuzzy and _piece_of_longer_name(doc, span, info):
-        return False
     owner = _inside_longer_ent(doc, span, info)
     if owner and span.support < 2 and "country" not in kinds:
         return False
@@ -514,8 +514,11 @@ def find(doc) -> list[PlaceMention]:
         Counter()
     )  # evidence a spelling coincidence cannot give: countries, regions, sites, demonyms
     for span in kept:
-        ccs = {rows[r][gz.CC] for r in span.ids}
-        kinds = {rows[r][gz.KIND] for r in span.ids}
+        ids = span.ids
+        if span.noun in ADMIN_NOUNS:
+            ids = tuple(r for r in ids if rows[r][gz.KIND] == "region") or ids  # "Shan State" is the state
+        ccs = {rows[r][gz.CC] for r in ids}
+        kinds = {rows[r][gz.KIND] for r in ids}
         if "country" in kinds:
             for r in span.ids:
                 if rows[r][gz.KIND] == "country":
@@ -523,7 +526,7 @@ def find(doc) -> list[PlaceMention]:
                     strong[rows[r][gz.CC]] += 3
         elif len(ccs) == 1:
             # only evidence that is hard to get by accident votes: a region, a big town, a supported town
-            row = max((rows[r] for r in span.ids), key=lambda r: r[gz.POP])
+            row = max((rows[r] for r in ids), key=lambda r: r[gz.POP])
             if "region" in kinds or "site" in kinds:
                 ctx[row[gz.CC]] += 2
                 strong[row[gz.CC]] += 2
@@ -558,13 +561,7 @@ def find(doc) -> list[PlaceMention]:
             span.choice = _choose(gaz, span, ctx, top, others)
         row = rows[span.choice]
         # A small namesake in a country the report never names is a coincidence of spelling, not the place.
-        if (
-            strong
-            and row[gz.CC] not in strong
-            and row[gz.KIND] == "town"
-            and row[gz.POP] < 500_000
-            and not row[gz.CAPITAL_OF]
-        ):
+        if strong and row[gz.CC] not in strong and row[gz.KIND] == "town" and row[gz.POP] < 500_000:
             continue
         # Unsupported small places abroad are usually words, not places: keep them only with support.
         if span.support == 0 and row[gz.KIND] == "town":
