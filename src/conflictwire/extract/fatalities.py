@@ -123,6 +123,7 @@ _TRANSITIVE = {
     "murdered", "executed", "massacred", "slaughtered", "beheaded", "lynched", "assassinated", "seized",
     "captured", "evacuated", "maimed", "shot", "gunned", "slain",
 }  # fmt: skip
+_DEAD_AFTER = {"found", "left", "declared", "confirmed", "feared", "presumed", "pronounced", "lay", "lying"}
 _CLAUSE_END = {
     "said", "says", "told", "reported", "according", "added", "stated", "claimed", "when", "while", "after",
     "before", "because", "but", "although", "though", "whereas", "adding", "saying", "as",
@@ -145,7 +146,7 @@ def _is_excluded(toks: list[Tok], num: numbers.Number) -> bool:
         return True
     if prev == "," and nxt == "," and not num.vague and a >= 2 and toks[a - 2].text[:1].isupper():
         return True  # "Sofee Yapa, 46, was shot dead": an age
-    if prev == "of" and a >= 2 and toks[a - 2].low in lex.who:
+    if prev == "of" and a >= 2 and (toks[a - 2].low in lex.who or numbers.parse(toks, a - 2) is not None):
         return True  # "foreigners of eight nationalities"
     if not num.vague and _YEAR.fullmatch(toks[b - 1].low) and toks[b - 1].low == num.word:
         return lex.who.get(nxt) is None
@@ -171,6 +172,8 @@ def _noun_phrase(toks: list[Tok], b: int) -> tuple[int, str, bool, bool] | None:
         if w in ("others", "more", "other"):
             others = True
         if w in lex.who:
+            if k + 1 < n and toks[k + 1].low in lex.not_people:
+                return None  # "military vehicles", "police stations": a person word as a modifier of things
             end, who, has_head = k + 1, lex.who[w] or who, True
             # "police officers", "family members", "aid workers": keep the last person word
             continue
@@ -204,6 +207,8 @@ def _outcome_after(toks: list[Tok], k: int) -> tuple[str, int, bool] | None:
                 return None
             return m[1], end, hedged
         a = lex.aux.at(toks, k)
+        if a and a[0][0] in _NEEDS_PASSIVE and not aux_seen:
+            return None
         if a:
             # "the blast that killed 11 people": a relative pronoun is no passive
             aux_seen = aux_seen or a[0][0] not in _NOT_AUX
@@ -219,7 +224,7 @@ def _outcome_after(toks: list[Tok], k: int) -> tuple[str, int, bool] | None:
         if w in _PREPOSITIONS and not skipped_pp:
             # "25 people in the village were killed", "soldiers from the army died", "were on Sunday killed"
             for q in range(k + 1, min(k + 6, n)):
-                if toks[q].low in _BREAK or toks[q].low == ",":
+                if toks[q].low in _BREAK or toks[q].low == "," or toks[q].low[0].isdigit():
                     return None
                 if lex.aux.at(toks, q) or lex.after.at(toks, q):
                     k = q
@@ -232,6 +237,7 @@ def _outcome_after(toks: list[Tok], k: int) -> tuple[str, int, bool] | None:
     return None
 
 
+_NEEDS_PASSIVE = {"said", "reported", "believed", "feared", "thought", "confirmed", "found", "to"}
 _NOT_AUX = {"who", "that", "which", "they", "them", "of", "whom", "people", "person", "persons", "others"}
 _TIME_WORDS = {
     "weekend", "week", "yesterday", "today", "overnight", "tonight", "recently", "earlier", "later", "night", "morning",
@@ -265,11 +271,15 @@ def _singular_at(toks: list[Tok], i: int) -> tuple[int, str] | None:
         w = toks[k].low
         if w in lex.singular:
             # "a police officer", "the township chief": a plural person word right after is not singular
-            if k + 1 < len(toks) and toks[k + 1].low in lex.who and toks[k + 1].low not in lex.singular:
-                return None
+            if k + 1 < len(toks) and (toks[k + 1].low in lex.who or toks[k + 1].low in lex.singular):
+                continue  # a modifier: "a security force member", "a police officer"
             return k + 1, lex.who.get(w, "")
-        if w in ("year", "years", "month", "months", "old") or w[0].isdigit():  # "a 12-year-old boy"
+        if w in ("year", "years", "month", "months", "old"):  # "a 12-year-old boy"
             continue
+        if w[0].isdigit() and k + 1 < len(toks) and toks[k + 1].low in ("-", "year", "years"):
+            continue
+        if w in _CLAUSE_END or w in ("that", "who", "which") or numbers.parse(toks, k) is not None:
+            return None
         if w in lex.who and w.endswith("s"):  # a plural person word: not one person
             return None
         if w in lex.not_people and k + 1 < len(toks):
@@ -287,20 +297,39 @@ def _singular_at(toks: list[Tok], i: int) -> tuple[int, str] | None:
 def _subject_outcome(toks: list[Tok], c: _Cand, stops: set[int]) -> tuple[str, int, bool] | None:
     """'Ten residents of the province, including two officials, have been killed': the outcome of a count that
     is the subject of a passive or of 'died' further on in its clause."""
+    lex = lexicon()
     n = len(toks)
     depth = 0
+    listing = False
     for k in range(c.head_end, min(c.head_end + 40, n)):
         w = toks[k].low
         if w in ("(", "["):
             depth += 1
             continue
         if w in (")", "]"):
-            depth = max(0, depth - 1)
+            if depth == 0:
+                return None  # the count sat inside a parenthesis that closes here
+            depth -= 1
             continue
         if depth:
             continue
         if k in stops or w in _CLAUSE_END or w in (";", ":", ".", "?", "!"):
             return None
+        if w in ("including", "among"):
+            listing = True
+        if (
+            not listing
+            and w in (",", "and")
+            and k + 1 < n
+            and toks[k + 1].low in ("a", "an", "the", "another")
+            and k > c.head_end
+        ):
+            return None  # a new subject: "..., and a buffalo was killed"
+        prev = toks[k - 1].low if toks[k - 1].low not in ("also", "then", "later") else toks[k - 2].low
+        if prev in lex.not_people or prev in ("'", "bodies", "body"):
+            continue  # "some houses were burned", "the villagers' cows died"
+        if w == "dead" and prev not in _PASSIVE and prev not in _DEAD_AFTER:
+            continue  # "carrying the dead": a noun
         if w in _PASSIVE or (w in _INTRANSITIVE and toks[k - 1].low not in _TRANSITIVE):
             got = _outcome_after(toks, k)
             if got and (w in _PASSIVE or got[1] >= n or not _object_follows(toks, got[1])):
@@ -555,7 +584,12 @@ def _mark_repeats(counts: list[CountMention], cands: list[_Cand]) -> None:
             vague_again = c.vague and not ck.others and not p.vague
             refers_back = ck.definite and p.best >= c.best and pk.sentence < ck.sentence
             apposition = (
-                ck.after_comma and c.best == 1 and ck.sentence == pk.sentence and ck.a == pk.head_end + 1
+                ck.kind == "article"
+                and not ck.definite
+                and ck.after_comma
+                and c.best == 1
+                and ck.sentence == pk.sentence
+                and ck.a == pk.head_end + 1
             )
             if same or vague_again or refers_back or apposition:
                 c.repeat_of = p_idx
