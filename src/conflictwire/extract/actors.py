@@ -232,7 +232,7 @@ class _Hit:
     )  # other entries for the same words ("SNA" in two countries)
 
 
-def _candidates(doc, lex: _Lexicon) -> list[_Hit]:
+def _candidates(doc, lex: _Lexicon, text: str) -> list[_Hit]:
     lower, exact = _matchers(doc.vocab)
     hits: list[_Hit] = []
     for matcher in (lower, exact):
@@ -240,7 +240,6 @@ def _candidates(doc, lex: _Lexicon) -> list[_Hit]:
             key = doc.vocab.strings[match_id]
             span = doc[s:e]
             hits.append(_Hit(span.start_char, span.end_char, lex.entries[key]))
-    text = doc.text
     if lex.group_re is not None:
         for m in lex.group_re.finditer(text):
             full = m.group(0)
@@ -363,15 +362,17 @@ def _select(hits: list[_Hit]) -> list[_Hit]:
     return sorted(kept, key=lambda h: h.start)
 
 
-def _hits(doc) -> list[_Hit]:
-    return _with_demonyms(_select(_candidates(doc, lexicon())), doc.text)
+def _hits(doc, text: str | None = None) -> list[_Hit]:
+    text = doc.text if text is None else text  # built from the tokens on each access: read it once
+    return _with_demonyms(_select(_candidates(doc, lexicon(), text)), text)
 
 
-def main_country(doc, hits: list[_Hit] | None = None) -> str:
+def main_country(doc, hits: list[_Hit] | None = None, text: str | None = None) -> str:
     """The report's country: the one most named (country names, demonyms, and named actors' home countries);
     ties go to the one named first."""
+    text = doc.text if text is None else text
     if hits is None:
-        hits = _hits(doc)
+        hits = _hits(doc, text)
     counts: Counter[str] = Counter()
     first: dict[str, int] = {}
     for hit in hits:
@@ -380,7 +381,7 @@ def main_country(doc, hits: list[_Hit] | None = None) -> str:
         # civilians do.
         if not country or hit.entry.key == "ignore":
             continue
-        if hit.entry.key.startswith("country:") and "-" in doc.text[hit.start : hit.end + 1]:
+        if hit.entry.key.startswith("country:") and "-" in text[hit.start : hit.end + 1]:
             continue  # "Saudi-led", "Russian-backed": a backer, not the report's country
         weight = 0.5 if hit.entry.priority == _NAMED or hit.entry.key.startswith("hint:") else 1.0
         counts[country] += weight
@@ -406,9 +407,9 @@ def find(doc, country: str = "", when: date | None = None) -> list[ActorMention]
     It decides what "the army", "police" or "civilians" are called; state forces of any other country are
     external forces (inter 8). ``when`` (the report's date) picks the era of state forces' names
     ("Military Forces of Myanmar (2016-2021)" before the 2021 coup)."""
-    hits = _hits(doc)
-    country = country or main_country(doc, hits)
     text = doc.text
+    hits = _hits(doc, text)
+    country = country or main_country(doc, hits, text)
     out: list[ActorMention] = []
     branch_of: dict[str, str] = {}  # generic name -> the local branch named last ("PDF" -> "...- Pauk")
     for i, hit in enumerate(hits):
@@ -458,17 +459,26 @@ def _words(fragment: str) -> list[str]:
 
 
 @functools.cache
-def _role_phrases() -> dict[str, list[list[str]]]:
+def _role_phrases() -> dict[str, dict[str, list[list[str]]]]:
+    """Each [roles] list as phrases indexed by their first word (for `*_after`) or last word (`*_before`)."""
     roles = lexicon().data.get("roles", {})
-    return {k: sorted((p.lower().split() for p in v), key=len, reverse=True) for k, v in roles.items()}
+    out: dict[str, dict[str, list[list[str]]]] = {}
+    for key, phrases in roles.items():
+        index: dict[str, list[list[str]]] = {}
+        for phrase in sorted((p.lower().split() for p in phrases), key=len, reverse=True):
+            index.setdefault(phrase[-1] if key.endswith("_before") else phrase[0], []).append(phrase)
+        out[key] = index
+    return out
 
 
-def _starts_with(words: list[str], phrases: list[list[str]]) -> bool:
-    return any(words[: len(p)] == p for p in phrases)
+def _starts_with(words: list[str], phrases: dict[str, list[list[str]]]) -> bool:
+    return bool(words) and any(words[: len(p)] == p for p in phrases.get(words[0], ()))
 
 
-def _ends_with(words: list[str], phrases: list[list[str]]) -> bool:
-    return any(len(words) >= len(p) and words[-len(p) :] == p for p in phrases)
+def _ends_with(words: list[str], phrases: dict[str, list[list[str]]]) -> bool:
+    return bool(words) and any(
+        len(words) >= len(p) and words[-len(p) :] == p for p in phrases.get(words[-1], ())
+    )
 
 
 @functools.cache
@@ -493,9 +503,9 @@ def _role(text: str, start: int, end: int, armed: bool = True) -> str:
     left = re.split(r"[.;:,()]", text[max(0, start - 60) : start])[-1]
     left = re.sub(r"\b(?:at least|more than|up to|as many as)\b", " ", left, flags=re.IGNORECASE)
     before = [w for w in _words(left) if w not in _SKIP_BEFORE]
-    if before and _ends_with(before, phrases.get("other_before", [])):
+    if before and _ends_with(before, phrases.get("other_before", {})):
         return "other"
-    if before and _ends_with(before, phrases.get("agent_before", [])):
+    if before and _ends_with(before, phrases.get("agent_before", {})):
         return "agent"
     # After: the next few words before a comma or full stop; names and numbers of units may come first
     # ("the KIA battalion-35 of brigade 2 fired").
@@ -503,13 +513,13 @@ def _role(text: str, start: int, end: int, armed: bool = True) -> str:
     after = _words(right)[:8]
     for i in range(min(len(after), 6)):
         rest = after[i:]
-        if _starts_with(rest, phrases.get("target_after", [])):
+        if _starts_with(rest, phrases.get("target_after", {})):
             return "target"
-        if _starts_with(rest, phrases.get("agent_after", [])):
+        if _starts_with(rest, phrases.get("agent_after", {})):
             return "agent"
-        if _starts_with(rest, phrases.get("other_after", [])):
+        if _starts_with(rest, phrases.get("other_after", {})):
             return "other"
-    if before and _ends_with(before, phrases.get("target_before", [])):
+    if before and _ends_with(before, phrases.get("target_before", {})):
         return "target"
     return ""
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
 
@@ -197,14 +196,20 @@ _VOICES = {
 
 def report_country(doc) -> str:
     """The country named most often (names and demonyms from actors.toml), for "the army" and "police"."""
-    counts: Counter[str] = Counter()
-    for country, spec in lexicon().countries.items():
-        words = [w for w in [*spec.get("names", []), *spec.get("demonyms", [])] if "-" not in w]
-        # "Saudi-led", "Russian-backed": a backer, not the report's country.
-        pattern = r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b(?!-)"
-        counts[country] = len(re.findall(pattern, doc.text))
+    text = doc.text  # built from the tokens on each access: read it once
+    counts = {country: len(pattern.findall(text)) for country, pattern in _country_patterns().items()}
     country, n = max(counts.items(), key=lambda kv: kv[1], default=("", 0))
     return country if n else ""
+
+
+@functools.cache
+def _country_patterns() -> dict[str, re.Pattern]:
+    out = {}
+    for country, spec in lexicon().countries.items():
+        # "Saudi-led", "Russian-backed": a backer, not the report's country.
+        words = [w for w in [*spec.get("names", []), *spec.get("demonyms", [])] if "-" not in w]
+        out[country] = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b(?!-)")
+    return out
 
 
 def _country_before(doc, start: int) -> str:
