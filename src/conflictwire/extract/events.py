@@ -58,6 +58,9 @@ def _lexicon() -> dict:
     lex["additional"] = re.compile(rf"\b(?:{cues})\s+(?:\w+\s+){{0,2}}$", re.I)
     lex["generic"] = frozenset(lex["generic_triggers"])
     lex["trend"] = tuple(lex["trend_cues"])
+    for key in ("summary", "part", "separate"):
+        words = "|".join(sorted(map(re.escape, lex[f"{key}_cues"]), key=len, reverse=True))
+        lex[key] = re.compile(rf"\b(?:{words})\b", re.I)
     return lex
 
 
@@ -175,7 +178,7 @@ def _unique_places(places: list[PlaceMention]) -> list[PlaceMention]:
     return out
 
 
-def _main_country(places: list[PlaceMention]) -> str:
+def report_country(places: list[PlaceMention]) -> str:
     counts = Counter(p.country for p in places if p.country)
     return counts.most_common(1)[0][0] if counts else ""
 
@@ -217,7 +220,7 @@ def assemble(report: Report, doc, found: Mentions) -> tuple[list[Event], list[To
         s = sents[idx.of(d.start)]
         return bool(lex["report_time"].search(text[max(s.start, d.start - 40) : d.start]))
 
-    main_country = _main_country(found.places)
+    main_country = report_country(found.places)
     fine_places = [p for p in found.places if p.kind in FINE_KINDS]
     main_place = None
     if fine_places:
@@ -280,16 +283,28 @@ def assemble(report: Report, doc, found: Mentions) -> tuple[list[Event], list[To
         own_dates = [d for d in dates if not d.since and not report_time(d)]
         d = _nearest(own_dates, trig.start) if own_dates else None
 
-        armed = [a for a in actors_by.get(si, []) if a.kind != "source_only"]
-        before = [a for a in armed if a.end <= trig.start and a.kind != "civilians"]
-        after = [a for a in armed if a.start >= trig.end]
+        # Who did it and to whom; the one who tells it ("police said") is a source, not an actor.
+        told = [(a.start, a.end) for a in attrib_by.get(si, [])]
+        armed = [
+            a
+            for a in actors_by.get(si, [])
+            if a.kind != "source_only" and not any(s <= a.start < e or a.start <= s < a.end for s, e in told)
+        ]
+        agents = [a for a in armed if a.role == "agent" and a.kind != "civilians"]
+        before = [a for a in armed if a.end <= trig.start and a.kind != "civilians" and a.role != "target"]
+        after = [a for a in armed if a.start >= trig.end and a.role != "agent"]
         by_agent = [
             a for a in after if re.search(r"\bby\s+(?:the\s+)?$", text[max(trig.end, a.start - 12) : a.start])
         ]
-        actors1 = sorted(before, key=lambda a: trig.start - a.end)[:2] if before else by_agent[:2]
-        actors2 = [a for a in after if a not in actors1] + [
-            a for a in armed if a.kind == "civilians" and a not in actors1 and a not in after
-        ]
+        if agents:
+            actors1 = sorted(agents, key=lambda a: abs(trig.start - a.start))[:2]
+        elif before:
+            actors1 = sorted(before, key=lambda a: trig.start - a.end)[:2]
+        else:
+            actors1 = by_agent[:2]
+        targets = [a for a in armed if a.role == "target" and a not in actors1]
+        actors2 = targets + [a for a in after if a not in actors1 and a not in targets]
+        actors2 += [a for a in armed if a.kind == "civilians" and a not in actors1 and a not in actors2]
 
         killed = _killed(counts)
         victims = [c for c in counts if c.outcome in ("killed", "injured") and c.who]
@@ -470,19 +485,49 @@ def assemble(report: Report, doc, found: Mentions) -> tuple[list[Event], list[To
     # 5. Parts and wholes.
     tolls: list[Toll] = []
     for whole in list(events):
-        if whole.killed_best <= 0 or not _coarse(whole.place):
+        if whole.killed_best <= 0 or whole not in events:
             continue
-        parts = [
+        later = [
             e
             for e in events
             if e is not whole
-            and e.event_type == whole.event_type
+            and min(e.sents) > min(whole.sents)
             and _day(e.date) == _day(whole.date)
+            and e.event_type in VIOLENT
+            and e.sub_event_type not in TERRITORY
             and e.place is not None
             and e.place.kind in FINE_KINDS
-            and _inside(e.place, whole.place)
         ]
-        if not parts:
+        # A whole: a region's or a country's toll, a sentence that sums up ("a wave of attacks killed 24"), or
+        # one that a later sentence singles a part out of ("in the deadliest attack, six died").
+        summary = _coarse(whole.place) or bool(lex["summary"].search(sents[min(whole.sents)].text))
+        singled = [e for e in later if any(lex["part"].search(sents[si].text) for si in e.sents)]
+        if not (summary or singled):
+            continue
+        if _coarse(whole.place):
+            parts = [
+                e
+                for e in later
+                + [
+                    e
+                    for e in events
+                    if e is not whole
+                    and e not in later
+                    and _day(e.date) == _day(whole.date)
+                    and e.event_type == whole.event_type
+                    and e.place is not None
+                    and e.place.kind in FINE_KINDS
+                ]
+                if _inside(e.place, whole.place)
+            ]
+        else:
+            parts = [
+                e
+                for e in later
+                if e.place.country == (whole.place.country if whole.place else e.place.country)
+            ]
+        parts = [e for e in parts if not any(lex["separate"].search(sents[si].text) for si in e.sents)]
+        if not parts or sum(e.killed_best for e in parts) > whole.killed_best:
             continue
         inside = sum(e.killed_best for e in parts)
         tolls.append(

@@ -13,13 +13,16 @@ from .mentions import Mentions
 
 
 def find_mentions(doc, report: Report) -> Mentions:
+    found_places = places.find(doc)
+    # Generic words ("the army", "civilians") are named after the report's country: the places stage knows it best.
+    country = events.report_country(found_places)
     return Mentions(
-        places=places.find(doc),
-        actors=actors.find(doc),
+        places=found_places,
+        actors=actors.find(doc, country=country, when=report.published.date()),
         dates=dates.find(doc, report.published),
         counts=fatalities.find(doc),
         triggers=event_types.find(doc),
-        attributions=sources.find(doc, outlet=report.outlet),
+        attributions=sources.find(doc, outlet=report.outlet, country=country),
     )
 
 
