@@ -7,10 +7,10 @@ one; ``merge_events`` merges a whole list at once, blocked by day and grid cell 
 from __future__ import annotations
 
 import calendar
+import copy
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from datetime import date, timedelta
 
 from ..model import Event
@@ -185,15 +185,22 @@ def find_match(event: Event, candidates: Iterable[Event]) -> Event | None:
 # --- combining -------------------------------------------------------------------------------------------------
 
 
+def _copy(event: Event) -> Event:
+    # copy.copy, not dataclasses.replace: replace runs __init__ and is the hot spot of a million-event merge.
+    e = copy.copy(event)
+    e.sources = list(event.sources)
+    e.evidence = list(event.evidence)
+    e.report_ids = list(event.report_ids)
+    e.figures = list(event.figures)
+    e.grade_reasons = list(event.grade_reasons)
+    return e
+
+
 def member(event: Event, published=None) -> Event:
     """One report's event, ready to merge: its report_ids and its own figure filled in."""
-    e = replace(
-        event,
-        sources=list(event.sources),
-        evidence=list(event.evidence),
-        report_ids=list(event.report_ids) or ([event.report_id] if event.report_id else []),
-        figures=list(event.figures),
-    )
+    e = _copy(event)
+    if not e.report_ids and event.report_id:
+        e.report_ids = [event.report_id]
     if not e.figures:
         fig = figure_of(event, published)
         if fig is not None:
@@ -214,7 +221,7 @@ def _union(items: list, more: list, key) -> list:
 
 def combine(base: Event, other: Event) -> Event:
     """base with other's report joined. Keeps base's event_id; takes the more precise date and place."""
-    e = replace(base)
+    e = _copy(base)
     if other.event_date and (e.event_date is None or other.time_precision < e.time_precision):
         e.event_date, e.time_precision = other.event_date, other.time_precision
     if other.geo_precision and (
@@ -257,11 +264,8 @@ def derive(members: list[Event], event_id: str | None = None) -> Event:
     """The merged event of an incident from its members (one per report), in the order they arrived."""
     if not members:
         raise ValueError("an incident needs at least one event")
-    merged = replace(members[0], event_id=event_id or members[0].event_id)
-    merged.sources = list(merged.sources)
-    merged.evidence = list(merged.evidence)
-    merged.report_ids = list(merged.report_ids)
-    merged.figures = list(merged.figures)
+    merged = _copy(members[0])
+    merged.event_id = event_id or members[0].event_id
     for m in members[1:]:
         merged = combine(merged, m)
     return finish(merged, [m.actor1 for m in members])
@@ -345,7 +349,8 @@ def merge_events(
         for key in _block_keys(heads[i]):
             if i not in index[key]:
                 index[key].append(i)
-    return [
-        finish(replace(h, event_id=ms[0].event_id), [m.actor1 for m in ms])
-        for h, ms in zip(heads, members, strict=True)
-    ]
+    out = []
+    for h, ms in zip(heads, members, strict=True):
+        h.event_id = ms[0].event_id
+        out.append(finish(h, [m.actor1 for m in ms]))
+    return out

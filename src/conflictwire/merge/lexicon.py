@@ -38,6 +38,15 @@ def target_patterns() -> dict[str, re.Pattern]:
 
 
 @functools.cache
+def _target_words() -> tuple[re.Pattern, dict[str, str]]:
+    """One pattern for every target word (a single pass over the text), and each word's class."""
+    classes = {
+        w.lower(): name for name, words in load()["targets"].items() if name != "ignore" for w in words
+    }
+    return words_pattern(list(classes)), classes
+
+
+@functools.cache
 def target_ignore_pattern() -> re.Pattern:
     return words_pattern(load()["targets"].get("ignore") or ["\x00"])
 
@@ -53,7 +62,9 @@ def compatible_sub_types() -> frozenset[frozenset[str]]:
     return frozenset(pairs)
 
 
-def targets_in(text: str) -> set[str]:
+@functools.lru_cache(maxsize=65536)
+def targets_in(text: str) -> frozenset[str]:
     """Target classes a text names ("hospital", "market"...)."""
     text = target_ignore_pattern().sub(" ", text)
-    return {name for name, pat in target_patterns().items() if pat.search(text)}
+    pattern, classes = _target_words()
+    return frozenset(classes[m.group(0).lower()] for m in pattern.finditer(text))
