@@ -43,6 +43,7 @@ class Entry:
     check_negation: bool = True
     # event types a non-event leaves standing ("a protest over a road accident")
     spares: frozenset[str] = frozenset()
+    unless: str = ""  # cue group that cancels a non-event ("corruption" charges against a mayor)
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,7 @@ def lexicon() -> Lexicon:
                 weight=float(item["weight"]),
                 kind=item["kind"],
                 spares=frozenset(item.get("spares", ())),
+                unless=item.get("unless", ""),
             )
         )
         phrases.append([w.lower() for w in item["words"]])
@@ -288,6 +290,12 @@ def _rule_matches(doc, rule: Rule, sp: _Span, sent: _Sentence) -> bool:
         return True
     if rule.scope == "sentence":
         return sent.has(rule.cue, skip=(0, 0) if rule.include_self else (sp.start, sp.end))
+    if rule.scope == "before":
+        # the cue as the agent: shortly before the trigger, or right after "by" ("missiles fired by drones")
+        if sent.has(rule.cue, sp.start - rule.window, sp.start):
+            return True
+        by = next((i for i in range(sp.end, min(sent.end, sp.end + 3)) if doc[i].lower_ == "by"), None)
+        return by is not None and sent.has(rule.cue, by + 1, by + 5)
     if rule.scope == "patient":
         # whom it was done to: "captured two soldiers"; "two soldiers were captured" (not "soldiers captured")
         gap = sp.start
@@ -342,7 +350,7 @@ def _background(doc, sp: _Span, sent: _Sentence) -> bool:
         text = doc[i].text
         if len(text) == 4 and text.isdigit() and text[:2] in ("19", "20"):
             return True
-    return sent.has("cause", sp.start - 8, sp.start)
+    return sent.has("cause", sp.start - 8, sp.start) or sent.has("ago", sp.end, sp.end + 6)
 
 
 def _sentences(doc) -> list[tuple[int, int]]:
@@ -388,6 +396,8 @@ def find(doc) -> list[TriggerMention]:
     for span in kept:
         entry = lex.entries[entry_of[(span.start, span.end)]]
         if entry.group == "mask":
+            continue
+        if entry.unless and sentences[max(0, bisect_left(sent_starts, span.start + 1) - 1)].has(entry.unless):
             continue
         si = max(0, bisect_left(sent_starts, span.start + 1) - 1)
         sent = sentences[si]
