@@ -470,7 +470,7 @@ class Store:
             f"SELECT {', '.join('e.' + c for c in cols)}, "
             "(SELECT list(v.text) FROM evidence v WHERE v.event_id = e.event_id), "
             "(SELECT list(DISTINCT r.report_id) FROM event_reports r WHERE r.event_id = e.event_id) "
-            "FROM events e WHERE list_contains(?, e.event_id) ORDER BY e.event_id"
+            "FROM events e WHERE e.event_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY e.event_id"
         )
         out = []
         for row in self._con.execute(sql, [ids]).fetchall():
@@ -484,32 +484,37 @@ class Store:
     # --- reading --------------------------------------------------------------------------------------------
 
     def _details(self, ids: list[str], con) -> dict[str, dict]:
+        """report_ids, sources (with their report), evidence and figures of these events."""
         out: dict[str, dict] = {
             i: {"sources": [], "evidence": [], "report_ids": [], "figures": []} for i in ids
         }
+        if not ids:
+            return out
+        # One id: an equality the ART indexes answer; several: one pass over each table.
+        match, arg = ("= ?", ids[0]) if len(ids) == 1 else ("IN (SELECT unnest(?::VARCHAR[]))", ids)
         for eid, rid in con.execute(
-            "SELECT event_id, report_id FROM event_reports WHERE list_contains(?, event_id) ORDER BY seq",
-            [ids],
+            f"SELECT event_id, report_id FROM event_reports WHERE event_id {match} ORDER BY seq", [arg]
         ).fetchall():
             if rid not in out[eid]["report_ids"]:
                 out[eid]["report_ids"].append(rid)
-        for eid, rid, name, stance in con.execute(
-            "SELECT s.event_id, s.report_id, s.name, s.stance FROM event_sources s "
-            "LEFT JOIN event_reports r ON r.event_id = s.event_id AND r.report_id = s.report_id "
-            "WHERE list_contains(?, s.event_id) ORDER BY r.seq, s.rowid",
-            [ids],
-        ).fetchall():
+        rows = con.execute(
+            f"SELECT event_id, report_id, name, stance FROM event_sources WHERE event_id {match} ORDER BY rowid",
+            [arg],
+        ).fetchall()
+        for eid, rid, name, stance in rows:
             out[eid]["sources"].append({"name": name, "stance": stance, "report_id": rid})
+        for d in out.values():  # in the order the reports joined
+            order = {r: n for n, r in enumerate(d["report_ids"])}
+            d["sources"].sort(key=lambda x: order.get(x["report_id"], len(order)))
         for eid, rid, text, start, end in con.execute(
-            'SELECT event_id, report_id, text, start, "end" FROM evidence WHERE list_contains(?, event_id) '
-            "ORDER BY rowid",
-            [ids],
+            f'SELECT event_id, report_id, text, start, "end" FROM evidence WHERE event_id {match} ORDER BY rowid',
+            [arg],
         ).fetchall():
             out[eid]["evidence"].append({"report_id": rid, "text": text, "start": start, "end": end})
         for eid, rid, source, killed, published, revised in con.execute(
             "SELECT event_id, report_id, source, killed, published, revised FROM event_figures "
-            "WHERE list_contains(?, event_id) ORDER BY published NULLS FIRST, rowid",
-            [ids],
+            f"WHERE event_id {match} ORDER BY published NULLS FIRST, rowid",
+            [arg],
         ).fetchall():
             out[eid]["figures"].append(
                 {
@@ -647,13 +652,25 @@ class Store:
         )  # fmt: skip
         con = self._cur()
         total = con.execute(f"SELECT count(*) FROM events{where}", params).fetchone()[0]
-        sql = f"SELECT {', '.join(EVENT_COLUMNS)}, first_report_id, created_at, updated_at FROM events{where}"
-        sql += self._order(sort)
+        cols = f"{', '.join(EVENT_COLUMNS)}, first_report_id, created_at, updated_at"
+        page = self._order(sort)
         if limit is not None:
-            sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+            page += f" LIMIT {int(limit)} OFFSET {int(offset)}"
         elif offset:
-            sql += f" OFFSET {int(offset)}"
-        df = con.execute(sql, params).df()
+            page += f" OFFSET {int(offset)}"
+        if limit is not None and limit <= 10_000:
+            # Sort and cut on the narrow columns first; fetch whole rows only for the page (a wide top-N over a
+            # million rows costs several times more).
+            rowids = [r[0] for r in con.execute(f"SELECT rowid FROM events{where}{page}", params).fetchall()]
+            df = con.execute(
+                f"SELECT rowid AS _row, {cols} FROM events WHERE rowid IN (SELECT unnest(?::BIGINT[]))",
+                [rowids],
+            ).df()
+            df = (
+                df.set_index("_row").loc[rowids].reset_index(drop=True) if rowids else df.drop(columns="_row")
+            )
+        else:
+            df = con.execute(f"SELECT {cols} FROM events{where}{page}", params).df()
         ids = df["event_id"].tolist()
         detail = self._details(ids, con) if ids else {}
         df["report_ids"] = [detail[i]["report_ids"] for i in ids] if ids else []
@@ -692,7 +709,7 @@ class Store:
         e["reports"] = records(
             con.execute(
                 "SELECT report_id, url, outlet, title, published, path FROM reports "
-                "WHERE list_contains(?, report_id) ORDER BY published, report_id",
+                "WHERE report_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY published, report_id",
                 [detail["report_ids"]],
             ).df()
         )
