@@ -88,7 +88,7 @@ class TriggerMention:
     weight: float = 1.0  # how sure the lexicon entry is; the linker keeps the strongest trigger per clause
     negated: bool = False  # "denied shelling", "no airstrikes"
     hypothetical: bool = False  # "threatened to strike", "could attack"
-    sentence_start: int = 0  # the sentence the trigger sits in (character offsets), for primary() and the linker
+    sentence_start: int = 0  # the sentence the trigger sits in (character offsets)
     sentence_end: int = 0
     nonevent: str = ""  # why event_type is "": natural disaster | accident | crime | diplomacy | attribution
 
