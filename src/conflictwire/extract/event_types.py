@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import tomllib
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -72,6 +73,7 @@ class Lexicon:
     negation_near: frozenset[str]
     negation_far: frozenset[str]
     hypothetical: frozenset[str]
+    inherit: dict
     _matchers: dict = field(default_factory=dict)
 
     def matchers(self, vocab) -> tuple[PhraseMatcher, PhraseMatcher]:
@@ -167,6 +169,7 @@ def lexicon() -> Lexicon:
         negation_near=frozenset(raw["negation"]["near"]),
         negation_far=frozenset(raw["negation"]["far"]),
         hypothetical=frozenset(raw["hypothetical"]["words"]),
+        inherit=raw.get("inherit", {}),
     )
 
 
@@ -182,6 +185,7 @@ class _Span:
     sub: str
     weight: float
     nonevent: str = ""
+    ruled: bool = False  # re-typed by a rule from its own sentence
 
 
 class _Sentence:
@@ -214,6 +218,7 @@ def _is_passive(doc, start: int, end: int, sent: _Sentence) -> bool:
 
 _PASSIVE = frozenset({"was", "were", "been", "being", "is", "are", "got", "get", "gets"})
 _AUXILIARY = _PASSIVE | {"have", "has", "had", "be"}
+_INSTRUMENT = frozenset({"with", "using", "by", "via"})
 _SPEECH = frozenset(
     {
         "said",
@@ -313,9 +318,12 @@ def _rule_matches(doc, rule: Rule, sp: _Span, sent: _Sentence) -> bool:
     if rule.scope == "window":
         return sent.has(rule.cue, sp.start - rule.window, sp.end + rule.window, skip=(sp.start, sp.end))
     if rule.scope == "object":
-        # "seized weapons", "intercepted two drones"; "the weapons seized", "packages were intercepted"
-        if sent.has(rule.cue, sp.end, sp.end + rule.window):
-            return True
+        # "seized weapons", "intercepted two drones"; "the weapons seized", "packages were intercepted";
+        # not the instrument: "destroyed the tower with an explosive device"
+        for s, e in sent.spans(rule.cue):
+            if sp.end <= s < sp.end + rule.window and e <= sent.end:
+                if not any(doc[i].lower_ in _INSTRUMENT for i in range(max(sp.end, s - 3), s)):
+                    return True
         gap = sp.start
         while gap > sent.start and doc[gap - 1].lower_ in _AUXILIARY:
             gap -= 1
@@ -390,6 +398,12 @@ def find(doc) -> list[TriggerMention]:
         for v in d.values():
             v.sort()
     # Actor words for the agent rules come from the same cue matcher (groups "state" and "nonstate").
+    # A masked phrase hides its words from the rules too ("a bomb dropped off by a man" drops nothing from the air).
+    masked = [(s.start, s.end) for s in kept if lex.entries[entry_of[(s.start, s.end)]].group == "mask"]
+    if masked:
+        for d in cues_by_sent:
+            for name, spans_ in d.items():
+                d[name] = [(s, e) for s, e in spans_ if not any(s < me and ms < e for ms, me in masked)]
     sentences = [_Sentence(s, e, cues_by_sent[i]) for i, (s, e) in enumerate(sent_bounds)]
 
     by_sent: dict[int, list[tuple[_Span, bool, bool]]] = {}
@@ -409,6 +423,7 @@ def find(doc) -> list[TriggerMention]:
                     sp.weight = float(rule.weight)
                 if rule.nonevent:
                     sp.nonevent = rule.nonevent
+                sp.ruled = True
                 break
         if entry.group == "nonevent":
             sp.nonevent = entry.kind
@@ -419,6 +434,8 @@ def find(doc) -> list[TriggerMention]:
         # Non-events are context, never negated or hypothetical themselves.
         negated, hypothetical = _flags(doc, sp, sent, lex) if not sp.nonevent else (False, False)
         by_sent.setdefault(si, []).append((sp, negated, hypothetical))
+
+    _inherit_delivery(doc, by_sent, lex)
 
     out: list[TriggerMention] = []
     for si in sorted(by_sent):
@@ -457,6 +474,33 @@ def find(doc) -> list[TriggerMention]:
     return out
 
 
+def _inherit_delivery(doc, by_sent: dict[int, list[tuple[_Span, bool, bool]]], lex: Lexicon) -> None:
+    """Bare 'strikes' and 'bombs' take the delivery the report names elsewhere (see [inherit] in triggers.toml)."""
+    spec = lex.inherit
+    if not spec:
+        return
+    told = Counter()
+    for items in by_sent.values():
+        for sp, neg, hyp in items:
+            if sp.nonevent or neg or hyp:
+                continue
+            if sp.entry.sub in spec["blocked_by"] and sp.sub == sp.entry.sub and sp.entry.group == sp.entry.sub:
+                return  # a named device: bare bombs may be its
+            if sp.sub in spec["from"] and (sp.entry.group not in spec["groups"] or sp.ruled):
+                told[sp.sub] += 1
+    if not told:
+        return
+    delivery = told.most_common(1)[0][0]
+    words, groups = set(spec["words"]), set(spec["groups"])
+    for items in by_sent.values():
+        for sp, _, _ in items:
+            # a victim rule's Attack / Armed clash yields to the delivery; other rules read closer context
+            if sp.nonevent or sp.entry.group not in groups or (sp.ruled and sp.sub not in _VICTIM_TYPES):
+                continue
+            if doc[sp.start : sp.end].text.lower() in words:
+                sp.sub = delivery
+
+
 def primary(triggers: Sequence[TriggerMention] | Iterable[TriggerMention]) -> TriggerMention | None:
     """The trigger that stands for the first event told, or None.
 
@@ -488,6 +532,7 @@ def primary(triggers: Sequence[TriggerMention] | Iterable[TriggerMention]) -> Tr
     return best
 
 
+_VICTIM_TYPES = frozenset({"Attack", "Armed clash"})
 GENERIC_BELOW = 0.5  # generic violence words ("attack", "killed") weigh less than this
 SPECIFIC_FROM = 0.7  # a named weapon (even a plain "bomb") weighs at least this
 _WEAPON_ELABORATES = frozenset({"Violence against civilians", "Battles"})

