@@ -359,3 +359,39 @@ def test_a_raid_is_typed_by_its_target(text, expected):
 def test_a_crime_word_in_a_hypothetical_clause_still_marks_crime():
     # "trying to smuggle": the smuggling is only attempted, but the sentence is still about crime, not war
     assert first("Six men were caught while trying to smuggle migrants across the border.") is None
+
+
+def test_bare_strikes_take_the_delivery_the_report_names():
+    text = (
+        "Warplanes bombed military sites around the port before dawn on Friday. "
+        "In the old town, strikes hit a radar station and a fuel depot."
+    )
+    ts = triggers(text)
+    strikes = next(t for t in ts if t.text == "strikes")
+    assert strikes.sub_event_type == "Air/drone strike"
+
+
+def test_a_named_device_keeps_bare_bombs_its_own():
+    text = (
+        "A roadside bomb hit a patrol on the highway. Hours later, army artillery shelled the hills. "
+        "Police said a second bomb was found under a culvert and made safe."
+    )
+    ts = triggers(text)
+    assert all(t.sub_event_type != "Shelling/artillery/missile attack" for t in ts if t.text == "bomb")
+
+
+def test_a_weapon_used_as_the_instrument_is_not_a_weapon_seized():
+    text = "Unknown men destroyed a telecom tower with an explosive device before dawn."
+    assert sub_of(text) == "Remote explosive/landmine/IED"
+
+
+def test_a_masked_phrase_hides_its_words_from_the_rules():
+    # "dropped off" is a man leaving a package, not a bomb dropped from an aircraft
+    text = "A bomb dropped off by a man on a motorbike exploded outside the party office."
+    assert sub_of(text) == "Remote explosive/landmine/IED"
+
+
+def test_a_fire_after_a_bomb_is_still_the_bomb():
+    text = "A bomb exploded at the company office and the building caught fire."
+    assert sub_of(text) == "Remote explosive/landmine/IED"
+    assert first("A fire broke out in a textile warehouse and spread to nearby shops.") is None

@@ -484,7 +484,11 @@ def _inherit_delivery(doc, by_sent: dict[int, list[tuple[_Span, bool, bool]]], l
         for sp, neg, hyp in items:
             if sp.nonevent or neg or hyp:
                 continue
-            if sp.entry.sub in spec["blocked_by"] and sp.sub == sp.entry.sub and sp.entry.group == sp.entry.sub:
+            if (
+                sp.entry.sub in spec["blocked_by"]
+                and sp.sub == sp.entry.sub
+                and sp.entry.group == sp.entry.sub
+            ):
                 return  # a named device: bare bombs may be its
             if sp.sub in spec["from"] and (sp.entry.group not in spec["groups"] or sp.ruled):
                 told[sp.sub] += 1
