@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from ..model import Event
 from .datasets import NONE
@@ -36,6 +36,7 @@ _DIRECTIONS = frozenset(
     "northeastern northwestern southeastern southwestern central upper lower fawqani tahtani".split()
 )
 _NON_WORD = re.compile(r"[^\w]+")
+_APOSTROPHES = re.compile("['`\u2018\u2019\u02bb\u02bc\u02be\u02bf]")
 _PAREN = re.compile(r"\(([^)]*)\)")
 _ALTERNATIVES = re.compile(r"/| and ", re.IGNORECASE)
 
@@ -70,7 +71,8 @@ def fold(text: str) -> str:
     """Lowercase, accents off, punctuation to spaces: 'Raḩabah' -> 'rahabah', 'Deir ez-Zor' -> 'deir ez zor'."""
     text = unicodedata.normalize("NFKD", text or "")
     text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(_NON_WORD.sub(" ", text.lower()).replace("_", " ").split())
+    text = _APOSTROPHES.sub("", text.lower())  # "Sana'a" = "Sanaa", "Nu'man" = "Numan"
+    return " ".join(_NON_WORD.sub(" ", text).replace("_", " ").split())
 
 
 def normalise_place(name: str) -> str:
@@ -121,16 +123,38 @@ def event_places(event: Event) -> tuple[str, str, str]:
     return (event.admin1, event.admin2, event.location)
 
 
+# Words in a coded place that do not name it ("Khanasir - Ithriya road", "border crossing").
+_ROUTE_WORDS = frozenset(
+    "road highway border crossing countryside outskirts between near mountains area".split()
+)
+_VOWELS = re.compile(r"[aeiouy]+")
+
+
+def _skeleton(word: str) -> str:
+    """Consonants only: transliterations differ mostly in vowels ('Quneitra' / 'Qunaitara' -> 'qntr')."""
+    return _VOWELS.sub("", word)
+
+
 def text_mentions_place(text: str, name: str) -> bool:
-    """Does the article name this place at all (fuzzily)? Used to count gold labels the text cannot support."""
-    hay = " ".join(w for w in fold(text).split() if w not in _ARTICLES)
+    """Does the article name this place at all (fuzzily)? Used to count gold labels the text cannot support,
+    so it leans towards yes: the whole name, or any distinctive word of it (also by its consonants)."""
+    words = [w for w in fold(text).split() if w not in _ARTICLES]
+    hay = " ".join(words)
+    vocabulary = sorted({w for w in words if len(w) >= 4})
+    skeletons = {_skeleton(w) for w in vocabulary if len(w) >= 5}
     for norm in place_variants(name):
         if len(norm) >= 3 and fuzz.partial_ratio(norm, hay) >= PLACE_THRESHOLD:
             return True
-        # Qualified village names ('Baghuz Fawqani' = upper Baghuz): the head word alone is enough.
-        head = norm.split()[0]
-        if len(head) >= 5 and " " in norm and fuzz.partial_ratio(head, hay) >= PLACE_THRESHOLD:
-            return True
+        for word in norm.split():
+            if len(word) < 4 or word in _DIRECTIONS or word in _ROUTE_WORDS:
+                continue
+            if process.extractOne(word, vocabulary, scorer=fuzz.ratio, score_cutoff=PLACE_THRESHOLD):
+                return True
+            if len(word) >= 5 and (
+                fuzz.partial_ratio(word, hay) >= PLACE_THRESHOLD
+                or (len(_skeleton(word)) >= 3 and _skeleton(word) in skeletons)
+            ):
+                return True
     return False
 
 
