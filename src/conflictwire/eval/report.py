@@ -80,7 +80,7 @@ def run(
     scorer = SCORERS[dataset]
     started = time.perf_counter()
     scored = []
-    reports = (r.report(outlet=dataset) for r in rows)
+    reports = (r.report() for r in rows)  # the files name no outlet
     for i, (row, extraction) in enumerate(
         zip(rows, extract_reports(reports, batch_size=batch_size), strict=True)
     ):
