@@ -211,6 +211,24 @@ def test_grades_follow_airwars():
     assert competing.grade == "contested"
 
 
+def test_an_outlet_passing_on_a_source_is_not_another_source():
+    e = ev("r1", killed=2, source="Levant Wire")
+    e.sources.append(Source("the White Helmets"))
+    alone = derive([member(e, outlet="Levant Wire")], outlets=["Levant Wire"])
+    assert alone.grade == "weak" and alone.grade_reasons == ["one source: the White Helmets"]
+    # Two outlets that name no source are two reports of their own.
+    a, b = ev("r1", killed=2, source="Levant Wire"), ev("r2", killed=2, source="Orient Daily")
+    both = derive([member(a), member(b)], outlets=["Levant Wire", "Orient Daily"])
+    assert both.grade == "fair"
+    # "the Omdurman Emergency Room" and "Omdurman Emergency Room" are one source.
+    c, d = (
+        ev("r1", killed=2, source="the Omdurman Emergency Room"),
+        ev("r2", killed=2, source="Omdurman Emergency Room"),
+    )
+    assert derive([member(c), member(d)]).grade == "weak"
+    assert member(e, outlet="Levant Wire").figures[0]["source"] == "the White Helmets"
+
+
 def test_blocked_merge_matches_the_plain_pairwise_answer():
     """The blocked merge must find every pair a plain all-pairs comparison finds (no missed incidents)."""
     import random

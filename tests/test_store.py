@@ -262,6 +262,11 @@ def test_ingest_of_the_multi_fixtures_merges_across_reports(store):
     kharkiv = store.events(text="kharkiv")
     assert len(kharkiv) == 2
     assert sorted(kharkiv.fatalities) == [2, 4]
+    # Omdurman: six dead on the day, "has risen to 12" two days later supersedes.
+    omdurman = store.events(text="omdurman")
+    assert len(omdurman) == 1
+    assert (omdurman.fatalities_low[0], omdurman.fatalities[0], omdurman.fatalities_high[0]) == (6, 12, 12)
+    assert len(omdurman.report_ids[0]) == 2
 
 
 def test_queries_filter_sort_and_page(store):

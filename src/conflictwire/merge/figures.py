@@ -31,15 +31,16 @@ def is_revision(text: str) -> bool:
     return bool(revision_pattern().search(text or ""))
 
 
-def _source_name(event: Event) -> str:
+def _source_name(event: Event, outlet: str = "") -> str:
+    """Whose figure it is: the source the report names, else its outlet."""
     for stance in ("report", "claim"):
         for s in event.sources:
-            if s.stance == stance and s.name:
+            if s.stance == stance and s.name and s.name != outlet:
                 return s.name
-    return event.source or ""
+    return outlet or event.source or ""
 
 
-def figure_of(event: Event, published=None) -> dict | None:
+def figure_of(event: Event, published=None, outlet: str = "") -> dict | None:
     """The figure one report gives for one event, or None when it gives no death toll."""
     if not event.fatalities:
         return None
@@ -47,7 +48,7 @@ def figure_of(event: Event, published=None) -> dict | None:
     when = as_time(published) if published is not None else None
     return {
         "report_id": event.report_id,
-        "source": _source_name(event),
+        "source": _source_name(event, outlet),
         "killed": int(event.fatalities),
         "published": when.isoformat() if when and when != _EARLIEST else None,
         "revised": any(is_revision(t) for t in texts),

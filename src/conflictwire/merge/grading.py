@@ -15,7 +15,9 @@ GRADES = ("confirmed", "fair", "weak", "contested")
 
 
 def _norm(name: str) -> str:
-    return " ".join((name or "").casefold().replace("-", " ").split())
+    """A source's name for comparison: "the Omdurman Emergency Room" and "Omdurman emergency room" are one."""
+    n = " ".join((name or "").casefold().replace("-", " ").split())
+    return n[4:] if n.startswith("the ") else n
 
 
 def _actor_names(event: Event) -> list[str]:
@@ -62,8 +64,15 @@ def is_party(name: str, stance: str, event: Event) -> bool:
     return bool(party_pattern().search(name))
 
 
-def grade(event: Event, perpetrators: list[str] | None = None) -> tuple[str, list[str]]:
-    """(grade, reasons). ``perpetrators``: the actor1 each merged report named, to spot competing claims."""
+def grade(
+    event: Event, perpetrators: list[str] | None = None, outlets: list[str] | None = None
+) -> tuple[str, list[str]]:
+    """(grade, reasons). ``perpetrators``: the actor1 each merged report named, to spot competing claims.
+
+    ``outlets``: the outlets that published the event's reports. An outlet that names its own source is passing
+    that source on, so it does not count as another independent source; outlets count only when no report names
+    a source.
+    """
     reasons: list[str] = []
     deniers = sorted({s.name for s in event.sources if s.stance == "deny" and s.name})
     parties = sorted(
@@ -87,8 +96,15 @@ def grade(event: Event, perpetrators: list[str] | None = None) -> tuple[str, lis
         return "contested", reasons
     if parties:
         return "confirmed", ["acknowledged by a party to the conflict: " + ", ".join(parties)]
-    independent = sorted({s.name for s in event.sources if s.name and s.stance == "report"}, key=_norm)
-    distinct = {_norm(n) for n in independent}
+    reporting = [s.name for s in event.sources if s.name and s.stance == "report"]
+    outlet_names = {_norm(o) for o in outlets or [] if o}
+    named = [n for n in reporting if _norm(n) not in outlet_names]
+    independent, seen = [], set()
+    for n in sorted(named or reporting, key=_norm):
+        if _norm(n) not in seen:
+            seen.add(_norm(n))
+            independent.append(n)
+    distinct = seen
     if len(distinct) >= 2:
         return "fair", [f"{len(distinct)} independent sources: " + ", ".join(independent)]
     if len(distinct) == 1:

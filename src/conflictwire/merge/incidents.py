@@ -196,13 +196,13 @@ def _copy(event: Event) -> Event:
     return e
 
 
-def member(event: Event, published=None) -> Event:
+def member(event: Event, published=None, outlet: str = "") -> Event:
     """One report's event, ready to merge: its report_ids and its own figure filled in."""
     e = _copy(event)
     if not e.report_ids and event.report_id:
         e.report_ids = [event.report_id]
     if not e.figures:
-        fig = figure_of(event, published)
+        fig = figure_of(event, published, outlet)
         if fig is not None:
             e.figures = [fig]
     return e
@@ -245,7 +245,7 @@ def combine(base: Event, other: Event) -> Event:
     return e
 
 
-def finish(event: Event, perpetrators: list[str] | None = None) -> Event:
+def finish(event: Event, perpetrators: list[str] | None = None, outlets: list[str] | None = None) -> Event:
     """Derived fields of a merged event: fatalities best/low/high, ACLED source string, grade and reasons."""
     if event.figures:
         event.fatalities = best_figure(event.figures)
@@ -256,19 +256,22 @@ def finish(event: Event, perpetrators: list[str] | None = None) -> Event:
             names.append(s.name)
     if names:
         event.source = "; ".join(names)
-    event.grade, event.grade_reasons = grade(event, perpetrators)
+    event.grade, event.grade_reasons = grade(event, perpetrators, outlets)
     return event
 
 
-def derive(members: list[Event], event_id: str | None = None) -> Event:
-    """The merged event of an incident from its members (one per report), in the order they arrived."""
+def derive(members: list[Event], event_id: str | None = None, outlets: list[str] | None = None) -> Event:
+    """The merged event of an incident from its members (one per report), in the order they arrived.
+
+    ``outlets``: the outlets of the members' reports (for grading: an outlet passing on a source is not another).
+    """
     if not members:
         raise ValueError("an incident needs at least one event")
     merged = _copy(members[0])
     merged.event_id = event_id or members[0].event_id
     for m in members[1:]:
         merged = combine(merged, m)
-    return finish(merged, [m.actor1 for m in members])
+    return finish(merged, [m.actor1 for m in members], outlets)
 
 
 # --- merging a whole list, blocked ------------------------------------------------------------------------------
@@ -308,14 +311,19 @@ def _probe_keys(e: Event) -> list[tuple]:
 
 
 def merge_events(
-    events: Iterable[Event], published: Mapping[str, object] | None = None, sort: bool = True
+    events: Iterable[Event],
+    published: Mapping[str, object] | None = None,
+    sort: bool = True,
+    outlets: Mapping[str, str] | None = None,
 ) -> list[Event]:
     """Merge events from many reports into one event per incident.
 
-    ``published`` maps report_id to its publication time (for the revision rule). Events are taken in order of
-    publication (then date), so an incident's id is the id of its first-reported event.
+    ``published`` maps report_id to its publication time (for the revision rule), ``outlets`` report_id to its
+    outlet (for grading). Events are taken in order of publication, so an incident's id is the id of its
+    first-reported event.
     """
     published = published or {}
+    outlets = outlets or {}
     items = [e for e in events if e.event_date is not None]
     if sort:
         items.sort(key=lambda e: (str(published.get(e.report_id, "")), e.report_id, e.event_id))
@@ -323,7 +331,7 @@ def merge_events(
     heads: list[Event] = []  # each incident's combined event so far (cheap incremental combine)
     index: dict[tuple, list[int]] = defaultdict(list)
     for raw in items:
-        m = member(raw, published.get(raw.report_id))
+        m = member(raw, published.get(raw.report_id), outlets.get(raw.report_id, ""))
         seen: set[int] = set()
         candidates = []
         for key in _probe_keys(m):
@@ -352,5 +360,5 @@ def merge_events(
     out = []
     for h, ms in zip(heads, members, strict=True):
         h.event_id = ms[0].event_id
-        out.append(finish(h, [m.actor1 for m in ms]))
+        out.append(finish(h, [m.actor1 for m in ms], [outlets.get(m.report_id, "") for m in ms]))
     return out

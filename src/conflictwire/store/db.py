@@ -292,7 +292,7 @@ class Store:
                     raw.report_id = raw.report_id or report.report_id
                     if not raw.event_id:
                         raw.event_id = f"{report.report_id}-{i + 1}"
-                    m = member(raw, report.published)
+                    m = member(raw, report.published, report.outlet)
                     seq += 1
                     match = find_match(m, self._candidates(m)) if m.event_date else None
                     con.execute(
@@ -306,12 +306,12 @@ class Store:
                         ],
                     )
                     if match is None:
-                        self._write_event(derive([m]), [m], now, new=True)
+                        self._write_event(derive([m], outlets=[report.outlet]), [m], now, new=True)
                         result.events += 1
                         result.event_ids.append(m.event_id)
                     else:
-                        members = self._members(match.event_id)
-                        self._join_event(derive(members, match.event_id), m, now)
+                        members, outlets = self._members(match.event_id)
+                        self._join_event(derive(members, match.event_id, outlets), m, now)
                         result.merged += 1
                         result.event_ids.append(match.event_id)
                 self._insert_rows(
@@ -366,9 +366,9 @@ class Store:
         con.execute("DELETE FROM event_reports WHERE report_id = ?", [report_id])
         now = datetime.now(UTC)
         for event_id in affected:
-            members = self._members(event_id)
+            members, outlets = self._members(event_id)
             if members:
-                self._write_event(derive(members, event_id), members, now)
+                self._write_event(derive(members, event_id, outlets), members, now)
             else:
                 self._delete_event(event_id)
         con.execute("DELETE FROM tolls WHERE report_id = ?", [report_id])
@@ -378,11 +378,14 @@ class Store:
         for table in ("events", "event_sources", "evidence", "event_figures"):
             self._con.execute(f"DELETE FROM {table} WHERE event_id = ?", [event_id])
 
-    def _members(self, event_id: str) -> list[Event]:
+    def _members(self, event_id: str) -> tuple[list[Event], list[str]]:
+        """An incident's member events (one per report, in arrival order) and their reports' outlets."""
         rows = self._con.execute(
-            "SELECT member FROM event_reports WHERE event_id = ? ORDER BY seq", [event_id]
+            "SELECT r.member, p.outlet FROM event_reports r LEFT JOIN reports p ON p.report_id = r.report_id "
+            "WHERE r.event_id = ? ORDER BY r.seq",
+            [event_id],
         ).fetchall()
-        return [Event.from_dict(json.loads(r[0])) for r in rows]
+        return [Event.from_dict(json.loads(r[0])) for r in rows], [r[1] or "" for r in rows]
 
     def _event_row(self, e: Event, first_report_id: str, created, now: datetime) -> list:
         return [getattr(e, c) for c in ACLED_COLUMNS] + [
