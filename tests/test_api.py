@@ -314,3 +314,70 @@ def test_dashboard_page_is_served_with_a_strict_policy(ro_server):
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
     assert ro_server.get("/static/app.js").status_code == 200
     assert ro_server.get("/static/countries-50m.json").status_code == 200
+
+
+# --- the read index answers exactly as the Store does ---------------------------------------------------------
+
+
+def _synthetic_db(path):
+    import importlib.util
+
+    from conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("api_latency", ROOT / "benchmarks" / "api_latency.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    bench.build(path, 4000)
+    return bench
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    from conflictwire.store import Store
+
+    path = tmp_path_factory.mktemp("synthetic") / "synthetic.duckdb"
+    bench = _synthetic_db(path)
+    store = Store(path)
+    yield store, bench
+    store.close()
+
+
+INDEX_CASES = [
+    {},
+    {"country": "Sudan"},
+    {"country": "sudan", "admin1": ["North Darfur", "khartoum"]},
+    {"country": "729"},
+    {"event_type": "Battles", "date_from": "2020-01-01", "date_to": "2021-06-30"},
+    {"sub_event_type": ["Air/drone strike", "Peaceful protest"]},
+    {"actor": "forces of"},
+    {"actor": "HOUTHI"},
+    {"source": "monitor"},
+    {"grade": "contested", "country": "Yemen"},
+    {"text": "market"},
+    {"text": "sudan hospital"},
+    {"text": "place 12"},
+    {"bbox": [30.0, 10.0, 34.0, 15.0]},
+    {"bbox": [30.0, 10.0, 34.0, 15.0], "text": "camp", "date_from": "2019-03-01"},
+    {"country": "Atlantis"},
+]
+SORTS = ["-event_date", "event_date", "-fatalities", "fatalities_high", "country", "-admin1", "location"]
+SORTS += ["event_type", "-sub_event_type", "grade", "-event_id", "updated_at"]
+
+
+def test_read_index_answers_like_the_store(synthetic):
+    from conflictwire.api.index import EventIndex
+
+    store, _ = synthetic
+    index = EventIndex(store._cur())
+    assert index.n == 4000
+    for f in INDEX_CASES:
+        for sort in SORTS:
+            df = store.events(**f, sort=sort, limit=40, offset=15)
+            total, rows = index.page(f, sort, 40, 15)
+            assert total == df.attrs["total"], (f, sort)
+            assert [r["event_id"] for r in rows] == df["event_id"].tolist(), (f, sort)
+    # Rows carry the same values as the store's.
+    one = store.events(country="Syria", limit=1)
+    _, [row] = index.page({"country": "Syria"}, "-event_date", 1, 0)
+    for col in ("event_id", "location", "actor1", "fatalities", "latitude", "iso", "grade"):
+        assert row[col] == one[col].iloc[0], col

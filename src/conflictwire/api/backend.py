@@ -7,6 +7,7 @@ written here against the store's schema with the Store's own filter semantics.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -16,6 +17,7 @@ from ..errors import InputError
 from ..model import Report
 from ..store import Store, records
 from ..store.db import SORTABLE as STORE_SORTABLE
+from .index import OUT_COLUMNS, EventIndex
 from .jsonify import value
 
 SORTABLE = set(STORE_SORTABLE)
@@ -83,9 +85,26 @@ def _tidy(row: dict) -> dict:
     return row
 
 
+def _project(row: dict) -> dict:
+    """A Store.events row cut to the list columns the index serves, so both paths answer alike."""
+    row = _tidy(row)
+    return {c: row.get(c) for c in OUT_COLUMNS}
+
+
 class Backend:
-    def __init__(self, path: str | Path | None = None, store: Store | None = None):
+    """The store plus a read index (api/index.py) for list queries; the Store answers until the index is ready."""
+
+    # Up to this many events the index is built before answering (well under a second); above, in the background.
+    SYNC_BUILD = 50_000
+
+    def __init__(self, path: str | Path | None = None, store: Store | None = None, use_index: bool = True):
         self.store = store or Store(path)
+        self.use_index = use_index
+        self._index: EventIndex | None = None
+        self._generation = 0
+        self._index_lock = threading.Lock()
+        if use_index:
+            self._rebuild()
 
     def close(self) -> None:
         self.store.close()
@@ -93,9 +112,39 @@ class Backend:
     def count(self) -> int:
         return self.store.count_events()
 
+    # --- the read index --------------------------------------------------------------------------------------
+
+    @property
+    def index_ready(self) -> bool:
+        return self._index is not None
+
+    def _rebuild(self) -> None:
+        """Drop the index and build it again for the database as it is now."""
+        with self._index_lock:
+            self._generation += 1
+            generation = self._generation
+            self._index = None
+        if self.count() <= self.SYNC_BUILD:
+            self._build(generation)
+        else:
+            threading.Thread(target=self._build, args=(generation,), name="event-index", daemon=True).start()
+
+    def _build(self, generation: int) -> None:
+        index = EventIndex(self.store._cur())
+        for sort in ("-event_date", "event_date", "-fatalities"):  # the dashboard's usual orders
+            index.order(sort)
+        with self._index_lock:
+            if generation == self._generation:  # a write since we started makes this one stale
+                self._index = index
+
+    # --- queries ---------------------------------------------------------------------------------------------
+
     def events(self, f: EventFilters, sort: str, limit: int, offset: int) -> tuple[int, list[dict]]:
+        index = self._index
+        if index is not None:
+            return index.page(f.store_kwargs(), sort, limit, offset)
         df = self.store.events(**f.store_kwargs(), sort=sort, limit=limit, offset=offset)
-        return int(df.attrs.get("total", len(df))), [_tidy(r) for r in records(df)]
+        return int(df.attrs.get("total", len(df))), [_project(r) for r in records(df)]
 
     def iter_events(
         self, f: EventFilters, sort: str, limit: int | None, chunk: int = 10_000
@@ -104,12 +153,12 @@ class Backend:
         offset = 0
         while limit is None or offset < limit:
             n = chunk if limit is None else min(chunk, limit - offset)
-            df = self.store.events(**f.store_kwargs(), sort=sort, limit=n, offset=offset)
-            if df.empty:
+            _, rows = self.events(f, sort, n, offset)
+            if not rows:
                 return
-            yield [_tidy(r) for r in records(df)]
-            offset += len(df)
-            if len(df) < n:
+            yield rows
+            offset += len(rows)
+            if len(rows) < n:
                 return
 
     def event(self, event_id: str) -> dict | None:
@@ -161,6 +210,8 @@ class Backend:
     def ingest(self, report: Report) -> dict:
         """One report through Store.ingest: extract, merge, write in one transaction (or skip when stored)."""
         summary = self.store.ingest([report])
+        if self.use_index and (summary.stored or summary.replaced):
+            self._rebuild()
         if summary.failed:
             where, reason = summary.failed[0]
             raise InputError("report", reason)
