@@ -45,6 +45,7 @@ TERRITORY = {
     "Non-violent transfer of territory",
 }
 FINE_KINDS = {"town", "site"}
+BACKGROUND_DAYS = 45
 KIND_RANK = {"site": 0, "town": 0, "region": 1, "country": 2}
 
 
@@ -220,6 +221,11 @@ def assemble(report: Report, doc, found: Mentions) -> tuple[list[Event], list[To
         s = sents[idx.of(d.start)]
         return bool(lex["report_time"].search(text[max(s.start, d.start - 40) : d.start]))
 
+    def old(d: DateMention) -> bool:
+        """Weeks before the report: background ("the siege began in 2019"), not the news it brings."""
+        return (published - (d.end_date or d.date)).days > BACKGROUND_DAYS
+
+    published = report.published.date()
     main_country = report_country(found.places)
     fine_places = [p for p in found.places if p.kind in FINE_KINDS]
     main_place = None
@@ -236,7 +242,7 @@ def assemble(report: Report, doc, found: Mentions) -> tuple[list[Event], list[To
     for si, trigs in triggers_by.items():
         if any(not t.negated and not t.hypothetical and t.event_type for t in trigs):
             for d in dates_by.get(si, []):
-                if not d.since and not report_time(d):
+                if not d.since and not report_time(d) and not old(d):
                     event_dates[(d.date, d.precision)] += 1
                     first_seen.setdefault(d.date, d.start)
     dominant: DateMention | None = None
@@ -247,13 +253,23 @@ def assemble(report: Report, doc, found: Mentions) -> tuple[list[Event], list[To
     # 1-2. Candidates, one per sentence with a trigger.
     cands: list[Candidate] = []
     tolls_src: list[int] = []
+    in_period: dict[int, bool] = {}  # paragraph -> its sentences now speak of a past period, not of the news
     for si, sent in enumerate(sents):
         trigs = [t for t in triggers_by.get(si, []) if t.event_type and not t.negated and not t.hypothetical]
         counts = counts_by.get(si, [])
         dates = dates_by.get(si, [])
-        if any(c.outcome == "killed" and (c.cumulative or any(d.since for d in dates)) for c in counts):
+        recent = [d for d in dates if not d.since and not old(d)]
+        if any(d.since or old(d) for d in dates) and not recent:
+            in_period[sent.para] = True
+        elif recent:
+            in_period[sent.para] = False
+        background = in_period.get(sent.para, False)
+        if any(
+            c.outcome == "killed" and (c.cumulative or background or any(d.since for d in dates))
+            for c in counts
+        ):
             tolls_src.append(si)
-        if not trigs or _is_trend(sent, dates, counts):
+        if not trigs or background or _is_trend(sent, dates, counts):
             continue
         trig = max(trigs, key=lambda t: (t.weight, -t.start))
         generic = all(t.text.lower() in lex["generic"] or t.weight < 0.5 for t in trigs)
