@@ -187,7 +187,9 @@ def _noun_phrase(toks: list[Tok], b: int) -> tuple[int, str, bool, bool] | None:
             break
         if lex.after.at(toks, k) or w in _PASSIVE:
             # an unknown noun right before "were killed" / "died" ("three federal agents were killed")
-            if k > j and all((t.low.isalpha() and not t.low.endswith("ly")) or t.low == "-" for t in toks[j:k]):
+            if k > j and all(
+                (t.low.isalpha() and not t.low.endswith("ly")) or t.low == "-" for t in toks[j:k]
+            ):
                 return k, "", True, others
             break
     return end, who, has_head, others
@@ -333,7 +335,12 @@ def _phrase_stop(toks: list[Tok], k: int) -> int | None:
         w = toks[q].low
         if w in _BREAK or w in _STOPPERS or w in _PREPOSITIONS:
             return q if q > k else None
-        if not (w.isalpha() or w in ("-", "'")) or w in lex.not_people or lex.after.at(toks, q) or w in _PASSIVE:
+        if (
+            not (w.isalpha() or w in ("-", "'"))
+            or w in lex.not_people
+            or lex.after.at(toks, q)
+            or w in _PASSIVE
+        ):
             return None
     return len(toks) if len(toks) - k <= 4 else None
 
@@ -422,7 +429,14 @@ def _candidate(toks: list[Tok], i: int, persons: dict[int, int]) -> tuple[_Cand 
             sg = _singular_at(toks, i)
             sg_loose = sg is None
             if sg_loose and tok.low in ("a", "an", "another"):
-                sg = _loose_singular(toks, i)
+                # only as a subject or an object right after the verb, never inside "of a company"
+                prev = toks[i - 1].low if i else ""
+                if (
+                    not prev
+                    or prev in (",", "and", "that", "(", '"', "when", "as", "while")
+                    or _outcome_before(toks, i)
+                ):
+                    sg = _loose_singular(toks, i)
             if sg is None:
                 return None, i + 1
             num = numbers.Number(i, i + 1, 1, 1, 1, word="<article>")
@@ -443,16 +457,28 @@ def _candidate(toks: list[Tok], i: int, persons: dict[int, int]) -> tuple[_Cand 
     before = _outcome_before(toks, num.start)
     c.loose = sg_loose
     c.article = tok.low if c.kind == "article" else ""
-    if after and before and (after.relative or (after.direct and _outcome_before_word(toks, num.start) not in _WEAK)):
+    if (
+        after
+        and before
+        and (after.relative or (after.direct and _outcome_before_word(toks, num.start) not in _WEAK))
+    ):
         # "executed 15 men who had been kidnapped", "killed six captured soldiers": the verb before wins
         after = None
-    if after and sg_loose and (
-        after.direct or after.outcome not in ("killed", "injured") or toks[head_end].low not in _SINGULAR_AUX
+    if (
+        after
+        and sg_loose
+        and (
+            after.direct
+            or after.outcome not in ("killed", "injured")
+            or toks[head_end].low not in _SINGULAR_AUX
+        )
     ):
         after = None  # an unknown singular noun needs a singular passive: "a radio host was killed"
     if after:
         c.outcome, c.end, c.hedged, c.how = after.outcome, after.end, after.hedged, "after"
-    elif before and (not sg_loose or (before in ("killed", "injured") and _outcome_before_word(toks, i) not in _WEAK)):
+    elif before and (
+        not sg_loose or (before in ("killed", "injured") and _outcome_before_word(toks, i) not in _WEAK)
+    ):
         nxt = toks[head_end].low if head_end < n else ""
         stop = _phrase_stop(toks, head_end)
         # a headless figure after a verb needs the phrase to stop there ("killing 3 in Kano")
@@ -463,8 +489,12 @@ def _candidate(toks: list[Tok], i: int, persons: dict[int, int]) -> tuple[_Cand 
             c.outcome, c.how, c.end = before, "before", stop
     if not c.outcome and not has_head and lex.toll_verbs.ending(toks, num.start):
         # "the death toll from the raids has risen to 56"
-        if any(lex.toll_nouns.at(toks, k) for k in range(max(0, num.start - 30), num.start)):
-            c.outcome, c.how, c.end = "killed", "before", head_end
+        for k in range(num.start - 1, max(-1, num.start - 30), -1):
+            if toks[k].low in (",", ";", "injured", "injuries", "wounded", "hurt"):
+                break  # "all fatalities were in the city, while the injuries reached 18"
+            if lex.toll_nouns.at(toks, k):
+                c.outcome, c.how, c.end = "killed", "before", head_end
+                break
     if not c.end:
         c.end = head_end
     if num.word in ("<person>", "<pronoun>", "<article>") and not c.outcome and not has_head:
