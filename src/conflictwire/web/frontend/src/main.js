@@ -189,7 +189,7 @@ function drawTimeline(byWeek) {
     cursor: { drag: { x: true, y: false, setScale: false }, points: { show: false } },
     select: { show: true },
     scales: { x: { time: true, range: [xs[0] - pad, xs[xs.length - 1] + 7 * 86400 + pad] }, y: { range: (u, min, max) => [0, Math.max(1, max) * 1.1] } },
-    axes: [{ stroke: "#5b6575", grid: { show: false } }, { stroke: "#5b6575", size: 40, grid: { stroke: "#eef0f3" } }],
+    axes: [{ stroke: "#5b6575", grid: { show: false } }, { stroke: "#5b6575", size: 56, grid: { stroke: "#eef0f3" } }],
     series: [
       {},
       { label: "events", stroke: "#1f5fa8", fill: "rgba(31,95,168,.55)", paths: uPlot.paths.bars({ size: [0.8, 60], align: 1 }), points: { show: false } },
