@@ -48,6 +48,20 @@ def first_place(found):
     return None
 
 
+def most_specific(found):
+    """The most precise non-country place (lowest geo_precision), the first among equals: what a linker that
+    prefers the town over the province it sits in would take."""
+    best = None
+    for p in found:
+        if (
+            p.kind != "country"
+            and p.latitude is not None
+            and (best is None or p.geo_precision < best.geo_precision)
+        ):
+            best = p
+    return best
+
+
 def run(name: str, limit: int | None, errors: int) -> dict:
     fname, text_col, lat_col, lon_col, a1_col, km = DATASETS[name]
     with (EVAL / fname).open(encoding="utf-8", newline="") as fh:
@@ -55,7 +69,7 @@ def run(name: str, limit: int | None, errors: int) -> dict:
     if limit:
         rows = rows[:limit]
     texts = [nlp.normalise(r[text_col]) for r in rows]
-    n = hit = a1_n = a1_hit = none = 0
+    n = hit = a1_n = a1_hit = none = spec_hit = 0
     by_prec: Counter = Counter()
     by_prec_hit: Counter = Counter()
     worst = []
@@ -67,6 +81,9 @@ def run(name: str, limit: int | None, errors: int) -> dict:
         n += 1
         p = first_place(found)
         glat, glon = float(row[lat_col]), float(row[lon_col])
+        q = most_specific(found)
+        if q is not None:
+            spec_hit += gazetteer.haversine_km(glat, glon, q.latitude, q.longitude) <= km
         if p is None:
             none += 1
             worst.append((float("inf"), row, None))
@@ -83,6 +100,7 @@ def run(name: str, limit: int | None, errors: int) -> dict:
             worst.append((d, row, p))
     print(f"\n== {name}: {fname} ({n} rows)")
     print(f"place within {km:.0f} km: {hit / n:.3f}   ({hit}/{n})")
+    print(f"  most specific place within {km:.0f} km: {spec_hit / n:.3f}   ({spec_hit}/{n})")
     print(f"admin1 name match:    {a1_hit / max(1, a1_n):.3f}   ({a1_hit}/{a1_n})")
     print(f"no place found:       {none / n:.3f}   ({none})")
     for prec in sorted(by_prec):
@@ -99,7 +117,7 @@ def run(name: str, limit: int | None, errors: int) -> dict:
             print(f"--- {d:.0f} km | gold {row.get(a1_col)} {row.get('location') or row.get('locality')}")
             print(f"    got {got}")
             print(f"    {row[text_col][:300]}")
-    return {"within": hit / n, "admin1": a1_hit / max(1, a1_n), "none": none / n}
+    return {"within": hit / n, "specific": spec_hit / n, "admin1": a1_hit / max(1, a1_n), "none": none / n}
 
 
 def speed() -> None:

@@ -223,8 +223,8 @@ def _outcome_after(toks: list[Tok], k: int) -> _Found | None:
             return None
         if a:
             # "the blast that killed 11 people": a relative pronoun is no passive
-            # "have killed" is an active perfect, "have been killed" a passive
-            aux_seen = aux_seen or (a[0][0] not in _NOT_AUX and a[0][0] not in ("have", "has", "had"))
+            # only a form of "be" makes a passive: "have killed", "reportedly killed" stay active
+            aux_seen = aux_seen or a[0][0] in _BE
             relative = relative or a[0][0] in ("who", "that", "which", "whom")
             hedged = hedged or a[0][0] in _MODALS
             k += len(a[0])
@@ -258,6 +258,7 @@ def _outcome_after(toks: list[Tok], k: int) -> _Found | None:
     return None
 
 
+_BE = {"was", "were", "is", "are", "been", "be", "being", "got", "get", "were found"}
 _NEEDS_PASSIVE = {"said", "reported", "believed", "feared", "thought", "confirmed", "found", "to"}
 _NOT_AUX = {"who", "that", "which", "they", "them", "of", "whom", "people", "person", "persons", "others"}
 _TIME_WORDS = {
@@ -268,10 +269,14 @@ _TIME_WORDS = {
 
 
 def _object_follows(toks: list[Tok], k: int) -> bool:
+    """Is there an object after a verb at token k ("shot dead on Monday a politician", "killed Somali cleric X")?"""
     lex = lexicon()
+    while k < len(toks) - 1 and (toks[k].low in _TIME_WORDS or toks[k].low in ("on", "late", "early")):
+        k += 1
     t = toks[k]
     return (
         t.low[0].isdigit()
+        or (t.text[0].isupper() and t.low not in _TIME_WORDS and t.low not in _MONTH_WORDS)
         or t.low in lex.who
         or t.low in _ARTICLES
         or t.low in ("him", "them", "one", "two", "three", "four", "five", "at", "dozens", "several")
@@ -280,6 +285,10 @@ def _object_follows(toks: list[Tok], k: int) -> bool:
 
 
 _SINGULAR_AUX = {"was", "is", "has", "had"}
+_MONTH_WORDS = {
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december",
+}  # fmt: skip
 _WEAK = {"left", "leaving", "dead", "deaths", "fatalities", "lives", "of", "to", "at", "is", "was"}
 
 
@@ -414,6 +423,8 @@ def _candidate(toks: list[Tok], i: int, persons: dict[int, int]) -> tuple[_Cand 
         # a named person ("gunmen shot dead Ali Hassan", "Ali Hassan was killed"): one, definite
         end_char = persons[tok.start]
         head_end = next((k for k in range(i, n) if toks[k].start >= end_char), n)
+        if toks[head_end - 1].low.endswith("'s") or (head_end < n and toks[head_end].low in ("'", "'s")):
+            return None, head_end  # "Gesey's bodyguards": the name owns the people counted
         num = numbers.Number(i, head_end, 1, 1, 1, word="<person>")
         who, has_head, others, definite = "", True, False, True
     elif tok.low in _SUBJECT_PRONOUNS or (
@@ -426,6 +437,8 @@ def _candidate(toks: list[Tok], i: int, persons: dict[int, int]) -> tuple[_Cand 
         if num is not None and _is_excluded(toks, num):
             return None, num.end
         if num is None and tok.low in _ARTICLES:
+            if i and toks[i - 1].low in _PREPOSITIONS | {"by", "with", "for", "to"} and not _outcome_before(toks, i):
+                return None, i + 1  # "one of the staff", "attacked by a gunman"
             sg = _singular_at(toks, i)
             sg_loose = sg is None
             if sg_loose and tok.low in ("a", "an", "another"):
@@ -519,12 +532,15 @@ def _sentence_counts(toks: list[Tok], persons: dict[int, int]) -> list[_Cand]:
         if c is not None:
             cands.append(c)
     # everything inside "including ..., " up to the next comma is part of the count before it
-    for c in cands:
-        if c.part_of and c.part_cue == "before":
-            stop = next((k for k in range(c.b, n) if toks[k].low in _BREAK or toks[k].low == ","), n)
+    for k in range(n):
+        cue = lex.part_before.at(toks, k)
+        if cue and cue[0][0] in ("including", "among", "incl", "comprising", "mostly", "mainly") and any(
+            d.a < k for d in cands
+        ):
+            stop = next((q for q in range(k + 1, n) if toks[q].low in _BREAK or toks[q].low == ","), n)
             for d in cands:
-                if c.a < d.a < stop:
-                    d.part_of = True
+                if k < d.a < stop and not d.part_of:
+                    d.part_of, d.part_cue = True, "before"
     _coordinate(toks, cands)
     # a subject whose verb comes later in the clause
     stops = {d.a for d in cands if not d.part_of}

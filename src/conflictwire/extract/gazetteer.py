@@ -7,7 +7,8 @@ loads the pickle once, lazily (``get()``).
 Index layout (plain lists and dicts, so the pickle loads fast):
 - ``rows``: one tuple per place: (name, iso2, admin1, admin2, lat, lon, population, kind, precision, capital_of)
   where kind is town | region | country | site and capital_of is the admin1 name a town is the seat of ("" if none).
-- ``keys``: normalised name -> tuple of row ids (all places of that name, every country).
+- ``keys``: normalised name -> row id, or tuple of row ids (all places of that name, every country); read it
+  through ``candidates()``.
 - ``countries``: iso2 -> (name, iso numeric).
 - ``by_country``: iso2 -> tuple of normalised keys (rapidfuzz choices for transliterations, one country at a time).
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import gc
 import hashlib
 import json
 import math
@@ -59,7 +61,8 @@ class Gazetteer:
     admin1_parts: dict[tuple[str, str], list[tuple[str, float, float]]]
 
     def candidates(self, key: str) -> tuple[int, ...]:
-        return self.keys.get(key, ())
+        ids = self.keys.get(key, ())
+        return (ids,) if isinstance(ids, int) else ids
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -238,7 +241,8 @@ def build() -> Gazetteer:
             by_country.setdefault(cc, []).append(k)
     return Gazetteer(
         rows=rows,
-        keys={k: tuple(v) for k, v in keys.items()},
+        # most names have one place: a bare int pickles and loads faster than a 1-tuple
+        keys={k: v[0] if len(v) == 1 else tuple(v) for k, v in keys.items()},
         countries=countries,
         by_country={cc: tuple(v) for cc, v in by_country.items()},
         demonyms=demonyms,
@@ -273,8 +277,12 @@ def get() -> Gazetteer:
     path = cache_path()
     if path.exists():
         try:
-            with path.open("rb") as fh:
-                gaz = pickle.load(fh)
+            gc.disable()  # a million small objects: the collector would walk them again and again
+            try:
+                with path.open("rb") as fh:
+                    gaz = pickle.load(fh)
+            finally:
+                gc.enable()
             LOAD_SECONDS["warm"] = time.perf_counter() - t0
             return gaz
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
@@ -286,6 +294,9 @@ def get() -> Gazetteer:
         with tmp.open("wb") as fh:
             pickle.dump(gaz, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)  # atomic: parallel workers never read a half-written index
+        for old in path.parent.glob("gazetteer-*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)  # indexes of older data files are never read again
     except OSError:
         pass  # a read-only cache dir only costs speed
     LOAD_SECONDS["cold"] = time.perf_counter() - t0

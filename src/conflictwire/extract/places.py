@@ -189,7 +189,9 @@ def _scan(info: _DocInfo, gaz, demonyms_found: Counter) -> list[_Span]:
             if not cap and not texts[min(k + 1, m)][:1].isupper():
                 k += 1
                 continue
-            spans.append(_Span(k, m + 1, idx[k], idx[m] + len(texts[m]), key, keys[key], sent_no))
+            ids = keys[key]
+            ids = (ids,) if isinstance(ids, int) else ids
+            spans.append(_Span(k, m + 1, idx[k], idx[m] + len(texts[m]), key, ids, sent_no))
             k = m + 1
     return spans
 
@@ -450,7 +452,7 @@ def _fuzzy_spans(doc, gaz, spans: list[_Span], info: _DocInfo, countries: list[s
                 best = (hit[0], hit[1], cc)
         if best is None:
             continue
-        ids = tuple(r for r in gaz.keys[best[0]] if gaz.rows[r][gz.CC] == best[2])
+        ids = tuple(r for r in gaz.candidates(best[0]) if gaz.rows[r][gz.CC] == best[2])
         sent_no = 0
         span = _Span(i, j, doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text), best[0], ids, sent_no)
         span.fuzzy = True

@@ -201,6 +201,7 @@ def _items(doc) -> list[_Item]:
 
 # Words after an organisation's name that make it speak through someone: "SOHR activists", "army spokesman".
 _VOICES = {
+    "monitors", "observers", "investigators", "experts", "staff", "workers", "volunteers", "teams",
     "activists", "activist", "sources", "source", "officials", "official", "spokesman", "spokesperson",
     "spokeswoman", "office", "media", "center", "centre", "correspondent", "correspondents", "members",
     "member", "commander", "commanders", "statement", "channel", "channels", "account", "'s",
@@ -286,7 +287,10 @@ def find(doc, outlet: str = "", country: str = "") -> list[Attribution]:
                 stance = item.key.split(":", 1)[1]
                 subjects = _subjects_before(doc, sent, sent_items, n, country, last_named)
                 if not subjects and _joined_by_and(doc, item):
-                    subjects = subjects_of_prev_verb  # "... state that ... and deny hitting civilians"
+                    # "... state that ... and deny hitting civilians", "made no comment but said"
+                    subjects = subjects_of_prev_verb or _sentence_subject(
+                        doc, sent, sent_items, country, last_named
+                    )
                 if not subjects and _inverted(doc, item):
                     # '..., said the army spokesman': the source follows its verb.
                     subjects = _sources_after(doc, sent, sent_items, n, country, last_named, limit=2)
@@ -363,10 +367,7 @@ def _said(doc, item: _Item, country: str, last_named: list[_Said]) -> _Said | No
         return _Said(item, text, False, "")
     src = lexicon().sources[item.key]
     if src.coref:
-        word = doc[item.start : item.end].text.lower()
-        if not last_named or (word == "it" and item.end < len(doc) and doc[item.end].lower_ in ("was", "is")):
-            return None
-        return _Said(item, last_named[-1].name, last_named[-1].party, last_named[-1].actor)
+        return _resolve(doc, item, country, last_named)
     if src.country:
         return _Said(item, _army_name(src.country, "military"), True, _army_actor(src.country))
     if src.name in ("{army}", "{police}"):
@@ -384,6 +385,31 @@ def _inverted(doc, item: _Item) -> bool:
     return item.start > 0 and doc[item.start - 1].text in {",", '"', "'", "''"}
 
 
+def _resolve(doc, item: _Item, country: str, last_named: list[_Said]) -> _Said | None:
+    """What "the ministry", "the group", "it" or "its spokesman" stands for: a source named earlier in the same
+    sentence ("The United Nations called ... what it described"), else the last one credited whose name
+    fits the noun ("the ministry" -> "Health ministry"), else the last one credited."""
+    words = doc[item.start : item.end].text.lower().split()
+    if words == ["it"] and item.end < len(doc) and doc[item.end].lower_ in ("was", "is"):
+        return None  # "it was reported": impersonal
+    head = words[-1]
+    sent = doc[item.start].sent
+    for k in range(item.start - 1, sent.start - 1, -1):
+        tok = doc[k]
+        if (
+            tok.ent_type_ in ("ORG", "PERSON")
+            and tok.ent_iob_ == "B"
+            and head in ("it", "they", "its", "their")
+        ):
+            ent = next(e for e in doc.ents if e.start == k)
+            return _Said(_Item(ent.start, ent.end, "ent:" + ent.label_), ent.text, False, "")
+    pronoun = head in ("it", "they", "its", "their", "spokesman", "spokesperson")
+    for said in reversed(last_named):
+        if pronoun or head in said.name.lower() or head in ("group", "organisation", "organization"):
+            return _Said(item, said.name, said.party, said.actor)
+    return None
+
+
 def _is_verb(doc, item: _Item, lex: _Lexicon) -> bool:
     """'state', 'report', 'claims' are often nouns: "state media", "the report", "rejected the claims".
     A passive ("it was reported", "have been reported in a video") credits nobody."""
@@ -391,6 +417,8 @@ def _is_verb(doc, item: _Item, lex: _Lexicon) -> bool:
     prev = doc[item.start - 1].lower_ if item.start > 0 else ""
     if prev in ("been", "be", "being", "was", "were", "is", "are") and item.key == "verb:report":
         return False
+    if prev == "not" and item.key == "verb:report":
+        return False  # "did not confirm the loss"
     if nxt in lex.not_verb_after:
         return False
     return prev not in lex.not_verb_before
@@ -418,9 +446,14 @@ def _subjects_before(doc, sent, sent_items, n, country, last_named) -> list[_Sai
             continue
         if not cand.is_source:
             return []
-        gap = [t.lower_ for t in doc[cand.end : pos]]
-        if len(gap) > _GAP or any(w not in _SKIPPABLE for w in gap):
+        gap = [t.lower_ for t in doc[cand.end : pos] if t.text not in "()"]
+        if not _gap_ok(gap):
             return []
+        # "residents of Nuseirat and Bureij described": a place the tagger took for a name is part of the
+        # subject's phrase, not the subject.
+        if cand.key.startswith("ent:") and cand.start > sent.start and doc[cand.start - 1].lower_ in _LINKS:
+            pos = cand.start
+            continue
         # "police commander Rono Bunei said", "army spokesman X said": the organisation is the source.
         if cand.key == "ent:PERSON" and j > 0:
             org = sent_items[j - 1]
@@ -442,10 +475,36 @@ def _subjects_before(doc, sent, sent_items, n, country, last_named) -> list[_Sai
                 k -= 1
             else:
                 break
-        if len(subjects) == 1 and _source_of(cand).country is not None:
-            # "and its ally Russia": a country joined to a state force speaks as its military.
-            pass
         return subjects
+    return []
+
+
+_PREPS = {"of", "for", "in", "at", "from", "on", "near", "based"}
+_LINKS = _PREPS | {"and", ","}
+
+
+def _gap_ok(gap: list[str]) -> bool:
+    """Words allowed between a source and its verb: adverbs and times ("also", "on Sunday"), or a short
+    phrase that places or qualifies it ("the UN agency for Palestinian refugees said")."""
+    if len(gap) <= _GAP and all(w in _SKIPPABLE for w in gap):
+        return True
+    return (
+        bool(gap)
+        and gap[0] in _PREPS
+        and len(gap) <= 6
+        and not any(w in {",", ".", ";", "that"} for w in gap)
+    )
+
+
+def _sentence_subject(doc, sent, sent_items, country, last_named) -> list[_Said]:
+    """The source that opens the sentence, for a later verb it governs: "Russia's defence ministry made no
+    comment ... but said its forces had struck"."""
+    for item in sent_items:
+        if item.start - sent.start > 3:
+            break
+        if item.is_source and not item.key.startswith("ent:"):
+            said = _said(doc, item, country, last_named)
+            return [said] if said is not None else []
     return []
 
 
