@@ -437,7 +437,11 @@ def _candidate(toks: list[Tok], i: int, persons: dict[int, int]) -> tuple[_Cand 
         if num is not None and _is_excluded(toks, num):
             return None, num.end
         if num is None and tok.low in _ARTICLES:
-            if i and toks[i - 1].low in _PREPOSITIONS | {"by", "with", "for", "to"} and not _outcome_before(toks, i):
+            if (
+                i
+                and toks[i - 1].low in _PREPOSITIONS | {"by", "with", "for", "to"}
+                and not _outcome_before(toks, i)
+            ):
                 return None, i + 1  # "one of the staff", "attacked by a gunman"
             sg = _singular_at(toks, i)
             sg_loose = sg is None
@@ -534,8 +538,10 @@ def _sentence_counts(toks: list[Tok], persons: dict[int, int]) -> list[_Cand]:
     # everything inside "including ..., " up to the next comma is part of the count before it
     for k in range(n):
         cue = lex.part_before.at(toks, k)
-        if cue and cue[0][0] in ("including", "among", "incl", "comprising", "mostly", "mainly") and any(
-            d.a < k for d in cands
+        if (
+            cue
+            and cue[0][0] in ("including", "among", "incl", "comprising", "mostly", "mainly")
+            and any(d.a < k for d in cands)
         ):
             stop = next((q for q in range(k + 1, n) if toks[q].low in _BREAK or toks[q].low == ","), n)
             for d in cands:
