@@ -395,3 +395,17 @@ def test_a_fire_after_a_bomb_is_still_the_bomb():
     text = "A bomb exploded at the company office and the building caught fire."
     assert sub_of(text) == "Remote explosive/landmine/IED"
     assert first("A fire broke out in a textile warehouse and spread to nearby shops.") is None
+
+
+def test_claimed_control_is_territory_taken():
+    text = "The rebels also claimed control of the industrial zone north of the city."
+    assert sub_of(text) == "Non-state actor overtakes territory"
+
+
+def test_fighters_driving_through_a_town_take_nothing():
+    assert first("Fighters waving flags drove through the streets of the old town.") is None
+
+
+def test_riot_police_pushing_a_crowd_back_is_an_intervention():
+    text = "Riot police pushed the crowd of students back from the square with batons."
+    assert sub_of(text) == "Protest with intervention"
