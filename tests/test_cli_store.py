@@ -284,3 +284,14 @@ def test_a_thousand_reports_ingested_twice_leave_the_database_identical(tmp_path
     assert second.returncode == 0, second.stderr
     assert "skipped (already stored): 1000" in second.stderr
     assert everything(db) == before
+
+
+@pytest.mark.slow
+def test_ingest_on_worker_processes_writes_the_same_database(tmp_path):
+    """Extraction on a pool (issue 6), writing in the main process: the same rows as one process."""
+    one, two = tmp_path / "one.duckdb", tmp_path / "two.duckdb"
+    assert runner.invoke(app, ["ingest", str(MULTI), "--db", str(one), "-q"]).exit_code == 0
+    pooled = subprocess.run([*CLI, "ingest", str(MULTI), "--db", str(two), "-q", "--workers", "2", "--batch-size", "2"],
+                            capture_output=True, text=True, timeout=600)  # fmt: skip
+    assert pooled.returncode == 0, pooled.stderr
+    assert content(one) == content(two)
