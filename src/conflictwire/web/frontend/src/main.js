@@ -338,7 +338,7 @@ function termsFor(ev) {
 }
 
 function section(title, ...content) {
-  return [el("h3", { text: title }), ...content];
+  return [el("h3", { text: title }), ...content.filter(Boolean)];
 }
 
 function precisionText(kind, p) {
@@ -398,8 +398,11 @@ async function openEvent(id) {
 
   const evidence = ev.evidence || [];
   const terms = termsFor(ev);
-  const marks = el("div", { class: "legend-marks" }, "Highlighted:", ...["place", "actor", "count", "source", "type"].map((k) => el("mark", { class: `hl hl-${k}`, text: k })));
-  parts.push(...section(`Evidence (${evidence.length})`, marks, el("ul", { class: "evidence" }, ...evidence.map((e) => el("li", {}, el("blockquote", {}, highlight(txt(e.text), e.spans, terms)), e.report_id ? el("small", { text: `report ${e.report_id}` }) : "")))));
+  const list = el("ul", { class: "evidence" }, ...evidence.map((e) => el("li", {}, el("blockquote", {}, highlight(txt(e.text), e.spans, terms)), e.report_id ? el("small", { text: `report ${e.report_id}` }) : "")));
+  // The key names only the kinds of words that are highlighted in these sentences.
+  const kinds = ["place", "actor", "count", "source", "type"].filter((k) => list.querySelector(`mark.hl-${k}`));
+  const marks = kinds.length ? el("div", { class: "legend-marks" }, "Highlighted:", ...kinds.map((k) => el("mark", { class: `hl hl-${k}`, text: k }))) : null;
+  parts.push(...section(`Evidence (${evidence.length})`, marks, list));
 
   const figures = ev.figures || [];
   if (figures.length) {
