@@ -192,6 +192,24 @@ def test_a_changed_version_of_a_url_replaces_its_contribution(store):
     assert set(store.reports().report_id) == {v2.report_id, other.report_id}
 
 
+def test_a_replaced_report_whose_old_event_lives_on_gets_a_fresh_id_for_a_new_incident(store):
+    v1 = Report(text="Jets hit the Idlib market; five dead.", published=datetime.fromisoformat("2024-12-01T08:00:00+00:00"),
+                report_id="feed-7")  # fmt: skip
+    other = report("Monitors counted six dead at the Idlib market.", "2024-12-01T09:00:00+00:00")
+    store.add(one(v1, strike(v1, 5, "Rescuers")))
+    store.add(one(other, strike(other, 6, "Monitors")))
+    v2 = Report(text="Correction: the strike hit Aleppo, not Idlib.", published=datetime.fromisoformat("2024-12-01T10:00:00+00:00"),
+                report_id="feed-7")  # fmt: skip
+    moved = strike(v2, 5, "Rescuers", location="Aleppo", admin1="Aleppo", latitude=36.2, longitude=37.16)
+    assert moved.event_id == "feed-7-1"  # the same id the first version's event had
+    result = store.add(one(v2, moved))
+    assert result.replaced == 1 and result.events == 1
+    df = store.events(sort="location")
+    assert list(df.location) == ["Aleppo", "Idlib"]
+    assert list(df.event_id) == ["feed-7-1-2", "feed-7-1"]  # Idlib keeps its id, Aleppo gets a new one
+    assert list(df.report_ids[1]) == [other.report_id]
+
+
 def test_replacing_a_report_whose_event_had_no_other_report_deletes_the_event(store):
     url = "https://example.org/clash"
     v1 = report("Clashes in Idlib killed two fighters.", "2024-12-01T08:00:00+00:00", url=url)

@@ -294,7 +294,12 @@ class Store:
                         raw.event_id = f"{report.report_id}-{i + 1}"
                     m = member(raw, report.published, report.outlet)
                     seq += 1
-                    match = find_match(m, self._candidates(m)) if m.event_date else None
+                    candidates, taken = self._candidates(m)
+                    match = find_match(m, candidates) if m.event_date else None
+                    if match is None and taken:
+                        # The id is held by an incident this event is not part of (a replaced report's event
+                        # that lives on in others' reports): a new incident needs its own.
+                        m.event_id = self._free_id(m.event_id)
                     con.execute(
                         "INSERT INTO event_reports VALUES (?, ?, ?, ?, ?)",
                         [
@@ -445,10 +450,16 @@ class Store:
         )
         self._detail_rows(e, [m])
 
-    def _candidates(self, m: Event) -> list[Event]:
-        """Stored incidents that could be this event's: near in time (a month either way) and in place."""
-        d0, d1 = date_range(m)
-        params: list = [d0 - timedelta(days=31), d1]
+    def _free_id(self, event_id: str) -> str:
+        n = 2
+        while self._con.execute("SELECT 1 FROM events WHERE event_id = ?", [f"{event_id}-{n}"]).fetchone():
+            n += 1
+        return f"{event_id}-{n}"
+
+    def _candidates(self, m: Event) -> tuple[list[Event], bool]:
+        """Stored incidents that could be this event's (near in time and place), and whether its id is taken."""
+        d0, d1 = date_range(m) if m.event_date else (date.max, date.min)
+        params: list = [d0 - timedelta(days=31) if m.event_date else d0, d1]
         place = ["(lower(location) = lower(?) AND location <> '')"]
         pparams: list = [m.location or ""]
         if m.latitude is not None and m.longitude is not None:
@@ -462,11 +473,16 @@ class Store:
         if m.admin1:
             place.append("(lower(admin1) = lower(?))")
             pparams.append(m.admin1)
-        where = "e.event_date BETWEEN ? AND ? AND (" + " OR ".join(place) + ")"
-        ids = [r[0] for r in self._con.execute(f"SELECT e.event_id FROM events e WHERE {where}", params + pparams)
-               .fetchall()]  # fmt: skip
-        if not ids:  # the common case for a new incident: one cheap query
-            return []
+        where = "(e.event_date BETWEEN ? AND ? AND (" + " OR ".join(place) + ")) OR e.event_id = ?"
+        ids = [
+            r[0]
+            for r in self._con.execute(
+                f"SELECT e.event_id FROM events e WHERE {where}", params + pparams + [m.event_id]
+            ).fetchall()
+        ]
+        taken = m.event_id in ids
+        if not m.event_date or not ids:  # no date: nothing to match; no ids: a new incident, one cheap query
+            return [], taken
         # The rows with the evidence texts (targets) and member reports that matching reads.
         cols = [c for c in ACLED_COLUMNS if c not in ("source", "notes")]
         sql = (
@@ -482,7 +498,7 @@ class Store:
             d["evidence"] = [Evidence("", t or "", 0, 0) for t in texts]
             d["report_ids"] = list(reports)
             out.append(Event.from_dict(d))
-        return out
+        return out, taken
 
     # --- reading --------------------------------------------------------------------------------------------
 
