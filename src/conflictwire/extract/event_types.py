@@ -55,7 +55,7 @@ class Rule:
     scope: str = "sentence"
     window: int = 8
     require: str = ""
-    unless: str = ""
+    unless: tuple[str, ...] = ()
     weight: float | None = None
     # with then = "": the trigger becomes a non-event of this kind instead of being dropped
     nonevent: str = ""
@@ -143,7 +143,9 @@ def lexicon() -> Lexicon:
         then = item["then"]
         if then and then not in types:
             raise ValueError(f"triggers.toml: rule to unknown sub-event type {then!r}")
-        for name in (item.get("cue", ""), item.get("require", ""), item.get("unless", "")):
+        unless = item.get("unless", ())
+        unless = (unless,) if isinstance(unless, str) else tuple(unless)
+        for name in (item.get("cue", ""), item.get("require", ""), *unless):
             if name and name not in raw["cues"] and name not in ("state", "nonstate"):
                 raise ValueError(f"triggers.toml: rule uses unknown cue group {name!r}")
         rules.append(
@@ -154,7 +156,7 @@ def lexicon() -> Lexicon:
                 scope=item.get("scope", "sentence"),
                 window=int(item.get("window", 8)),
                 require=item.get("require", ""),
-                unless=item.get("unless", ""),
+                unless=unless,
                 weight=item.get("weight"),
                 nonevent=item.get("nonevent", ""),
                 include_self=item.get("include_self", False),
@@ -289,7 +291,7 @@ def _rule_matches(doc, rule: Rule, sp: _Span, sent: _Sentence) -> bool:
         return False
     if rule.require and not sent.has(rule.require):
         return False
-    if rule.unless and sent.has(rule.unless):
+    if any(sent.has(name) for name in rule.unless):
         return False
     if not rule.cue:
         return True
