@@ -543,7 +543,17 @@ def _sentence_counts(toks: list[Tok], persons: dict[int, int]) -> list[_Cand]:
             and cue[0][0] in ("including", "among", "incl", "comprising", "mostly", "mainly")
             and any(d.a < k for d in cands)
         ):
-            stop = next((q for q in range(k + 1, n) if toks[q].low in _BREAK or toks[q].low == ","), n)
+            stop = next(
+                (
+                    q
+                    for q in range(k + 1, n)
+                    if toks[q].low in _BREAK
+                    or toks[q].low in (",", "while", "but")
+                    or toks[q].low in _BE
+                    or lex.after.at(toks, q)
+                ),
+                n,
+            )
             for d in cands:
                 if k < d.a < stop and not d.part_of:
                     d.part_of, d.part_cue = True, "before"
