@@ -381,3 +381,17 @@ def test_read_index_answers_like_the_store(synthetic):
     _, [row] = index.page({"country": "Syria"}, "-event_date", 1, 0)
     for col in ("event_id", "location", "actor1", "fatalities", "latitude", "iso", "grade"):
         assert row[col] == one[col].iloc[0], col
+
+
+def test_read_index_stats_match_the_store(synthetic):
+    from conflictwire.api.backend import Backend, EventFilters
+    from conflictwire.api.index import EventIndex, stats
+
+    store, _ = synthetic
+    index = EventIndex(store._cur())
+    backend = Backend(store=store, use_index=False)
+    for f in INDEX_CASES:
+        mine = stats(index, f)
+        theirs = backend.stats(EventFilters(**{k: v for k, v in f.items() if k != "text"}, q=f.get("text")))
+        for key in ("events", "fatalities", "by_week", "by_type", "by_admin1", "by_actor", "by_country"):
+            assert mine[key] == theirs[key], (f, key)

@@ -18,6 +18,7 @@ from ..model import Report
 from ..store import Store, records
 from ..store.db import SORTABLE as STORE_SORTABLE
 from .index import OUT_COLUMNS, EventIndex
+from .index import stats as index_stats
 from .jsonify import value
 
 SORTABLE = set(STORE_SORTABLE)
@@ -185,6 +186,11 @@ class Backend:
 
     def stats(self, f: EventFilters) -> dict:
         kw = f.store_kwargs()
+        index = self._index
+        if index is not None:
+            out = index_stats(index, kw)
+            out["reports"] = int(self.store._cur().execute("SELECT count(*) FROM reports").fetchone()[0])
+            return out
         raw = self.store.stats(**kw)
         out = {
             k: ([_tidy(r) for r in records(v)] if hasattr(v, "to_dict") else value(v)) for k, v in raw.items()

@@ -16,6 +16,8 @@ costs one or two.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import numpy as np
 import pyarrow as pa
 
@@ -99,6 +101,7 @@ class EventIndex:
             if c == "event_date":
                 col = col.cast(pa.int32())
             self.num[c] = col.cast(pa.float64()).fill_null(np.nan).to_numpy(zero_copy_only=False)
+        self.fat = np.nan_to_num(self.num["fatalities"], nan=0.0)
         self.words, self.offsets, self.postings = self._postings(con)
         self._orders: dict[str, np.ndarray] = {}
         self._ranks: dict[str, np.ndarray] = {}
@@ -226,12 +229,88 @@ class EventIndex:
         return total, rows
 
 
-def _days(d) -> int:
-    from datetime import date
+def _sort_key(v):
+    return (v is None, v if v is not None else "")
 
+
+def _groups(index: EventIndex, m: np.ndarray, cols: tuple[str, ...]) -> list[tuple[tuple, int, int]]:
+    """(values, events, fatalities) per distinct combination of the categorical columns among rows m."""
+    fat = index.fat
+    codes = [index.cat[c].codes[m] + 1 for c in cols]  # 0 = null
+    sizes = [len(index.cat[c].values) + 1 for c in cols]
+    key = np.zeros(int(m.sum()), dtype=np.int64)
+    for c, size in zip(codes, sizes, strict=True):
+        key = key * size + c
+    uniq, inv, counts = np.unique(key, return_inverse=True, return_counts=True)
+    sums = np.bincount(inv, weights=fat[m], minlength=len(uniq))
+    out = []
+    for k, n, f in zip(uniq.tolist(), counts.tolist(), sums.tolist(), strict=True):
+        vals = []
+        for col, size in zip(reversed(cols), reversed(sizes), strict=True):
+            code = k % size
+            k //= size
+            vals.append(index.cat[col].values[code - 1] if code else None)
+        out.append((tuple(reversed(vals)), n, int(f)))
+    out.sort(key=lambda g: (-g[1], *(_sort_key(v) for v in g[0])))
+    return out
+
+
+def stats(index: EventIndex, f: dict, top: int = 50) -> dict:
+    """Store.stats' answer (same groups, order and limits) computed over the index, plus by_country."""
+    m = index.mask(f)
+    if m is None:
+        m = np.ones(index.n, dtype=bool)
+    days = index.num["event_date"][m]
+    fat = index.fat[m]
+    known = ~np.isnan(days)
+    d = days[known].astype(np.int64)
+    weeks = d - (d + 3) % 7  # DuckDB's date_trunc('week'): the Monday (1970-01-01 was a Thursday)
+    uniq, inv, counts = np.unique(weeks, return_inverse=True, return_counts=True)
+    sums = np.bincount(inv, weights=fat[known], minlength=len(uniq))
+    epoch = date(1970, 1, 1)
+    by_week = [
+        {"week": (epoch + timedelta(days=int(w))).isoformat(), "events": int(n), "fatalities": int(s)}
+        for w, n, s in zip(uniq.tolist(), counts.tolist(), sums.tolist(), strict=True)
+    ]
+    if (~known).any():  # the store's GROUP BY keeps undated events as a week of their own, last
+        by_week.append({"week": None, "events": int((~known).sum()), "fatalities": int(fat[~known].sum())})
+    by_type = [
+        {"event_type": et, "sub_event_type": st, "events": n, "fatalities": k}
+        for (et, st), n, k in _groups(index, m, ("event_type", "sub_event_type"))
+    ]
+    by_admin1 = [
+        {"country": c, "admin1": a, "events": n, "fatalities": k}
+        for (c, a), n, k in _groups(index, m, ("country", "admin1"))[:top]
+    ]
+    by_country = [
+        {"country": c, "events": n, "fatalities": k} for (c,), n, k in _groups(index, m, ("country",)) if c
+    ]
+    actors: dict[str, list[int]] = {}
+    for col in ("actor1", "actor2"):
+        for (name,), n, k in _groups(index, m, (col,)):
+            if name:  # the store's `actor <> ''` leaves out empty and missing actors
+                acc = actors.setdefault(name, [0, 0])
+                acc[0] += n
+                acc[1] += k
+    by_actor = [
+        {"actor": a, "events": n, "fatalities": k}
+        for a, (n, k) in sorted(actors.items(), key=lambda x: (-x[1][0], x[0]))[:top]
+    ]
+    return {
+        "events": int(m.sum()),
+        "fatalities": int(fat.sum()),
+        "by_week": by_week,
+        "by_type": by_type,
+        "by_admin1": by_admin1,
+        "by_actor": by_actor,
+        "by_country": by_country,
+    }
+
+
+def _days(d) -> int:
     if isinstance(d, str):
         d = date.fromisoformat(d[:10])
     return (d - date(1970, 1, 1)).days
 
 
-__all__ = ["EventIndex", "OUT_COLUMNS"]
+__all__ = ["EventIndex", "OUT_COLUMNS", "stats"]

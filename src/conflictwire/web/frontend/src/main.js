@@ -170,7 +170,8 @@ function drawTerritory(events) {
 
 // --- timeline (uPlot bars; drag to select a date range) --------------------------------------------------------
 let plot = null;
-function drawTimeline(byWeek) {
+function drawTimeline(allWeeks) {
+  const byWeek = allWeeks.filter((w) => w.week); // undated events have no place on a timeline
   const box = $("#timeline");
   box.replaceChildren();
   plot = null;
