@@ -109,19 +109,19 @@ def ingest(
         finally:
             store.close()
 
-    out = err
-    out.print(
+    # Plain lines, not rich: a summary must not be re-wrapped when stderr is a pipe or a log.
+    typer.echo(
         f"reports read: {summary.read}, stored: {summary.stored} (replaced {summary.replaced}), "
         f"skipped (already stored): {summary.skipped}, failed: {len(summary.failed)}",
-        highlight=False,
+        err=True,
     )
     for where, reason in summary.failed:
-        out.print(f"  failed: {where}: {reason}", highlight=False, markup=False)
-    out.print(
+        typer.echo(f"  failed: {where}: {reason}", err=True)
+    typer.echo(
         f"events: {summary.events} new, {summary.merged} merged into stored events; tolls: {summary.tolls}",
-        highlight=False,
+        err=True,
     )
-    out.print(f"database: {store.path}", highlight=False, markup=False)
+    typer.echo(f"database: {store.path}", err=True)
     if summary.read == 0 and not summary.failed:
         fail("no reports found in the inputs given")
     if summary.failed and summary.stored == 0 and summary.skipped == 0:
