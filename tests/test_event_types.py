@@ -409,3 +409,18 @@ def test_fighters_driving_through_a_town_take_nothing():
 def test_riot_police_pushing_a_crowd_back_is_an_intervention():
     text = "Riot police pushed the crowd of students back from the square with batons."
     assert sub_of(text) == "Protest with intervention"
+
+
+def test_driving_the_enemy_out_is_territory_by_the_agent():
+    text = "Army units drove the militants out of three villages east of the river."
+    assert sub_of(text) == "Government regains territory"
+
+
+def test_a_base_handed_over_is_a_non_violent_transfer():
+    text = "Government troops withdrew from the base and handed it over to the local militia."
+    assert sub_of(text) == "Non-violent transfer of territory"
+
+
+def test_people_intercepted_are_arrested():
+    text = "Border police intercepted nine suspected militants travelling towards the capital."
+    assert sub_of(text) == "Arrests"
