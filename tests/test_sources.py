@@ -144,3 +144,34 @@ def test_a_backer_named_with_led_is_not_the_reports_country():
     )
     _, atts = attributions(text)
     assert pairs(atts)[-1] == ("Yemeni army", "report", True)
+
+
+def test_subjects_behind_appositives_parentheses_and_place_phrases():
+    text = (
+        "Eleven people died, the regional governor, Ivan Petrenko, said on Sunday. "
+        "The National Front for Liberation (NFL), an alliance of factions, claimed the raid. "
+        "The UN agency for Palestinian refugees said 5,000 people sheltered in the school. "
+        "Residents of Beit Lahia and Jabalia described shelling through the night."
+    )
+    _, atts = attributions(text)
+    assert pairs(atts) == [
+        ("Officials", "report", False),
+        ("National Front for Liberation", "claim", False),
+        ("UN", "report", False),
+        ("Residents", "report", False),
+    ]
+
+
+def test_spokesman_and_but_said_refer_to_the_sentence_subject():
+    text = (
+        "The military government did not confirm the loss of the town in Myanmar, but its spokesman said "
+        "radio contact with the garrison was cut."
+    )
+    _, atts = attributions(text)
+    assert pairs(atts) == [("Myanmar military", "report", True)]
+    assert atts[0].text == "its spokesman"
+    text = (
+        "Russia's defence ministry made no comment on the market but said its forces had struck military "
+        "targets in Kharkiv."
+    )
+    assert pairs(attributions(text)[1]) == [("Russian military", "claim", True)]

@@ -57,6 +57,7 @@ class _Lexicon:
     not_verb_after: frozenset[str]
     not_verb_before: frozenset[str]
     countries: dict
+    alias_index: dict[str, str]  # lower-cased alias -> source key, to name what NER found
 
 
 def _read(name: str) -> dict:
@@ -109,6 +110,7 @@ def lexicon() -> _Lexicon:
         not_verb_after=frozenset(stance.get("not_verb_after", [])),
         not_verb_before=frozenset(stance.get("not_verb_before", [])),
         countries=_with_all_countries(actors.get("countries", {})),
+        alias_index={a.lower(): k for k, a in lower if k.startswith(("src:", "act:"))},
     )
 
 
@@ -155,6 +157,9 @@ class _Item:
     @property
     def is_source(self) -> bool:
         return not self.key.startswith(("verb:", "cue:"))
+
+
+_ITEMS: dict[int, tuple] = {}  # the items of the report being read, for coreference within a sentence
 
 
 def _items(doc) -> list[_Item]:
@@ -204,7 +209,8 @@ _VOICES = {
     "monitors", "observers", "investigators", "experts", "staff", "workers", "volunteers", "teams",
     "activists", "activist", "sources", "source", "officials", "official", "spokesman", "spokesperson",
     "spokeswoman", "office", "media", "center", "centre", "correspondent", "correspondents", "members",
-    "member", "commander", "commanders", "statement", "channel", "channels", "account", "'s",
+    "member", "commander", "commanders", "statement", "channel", "channels", "account", "'s", "agency",
+    "mission",
 }  # fmt: skip
 
 
@@ -241,6 +247,15 @@ def _country_before(doc, start: int) -> str:
     return ""
 
 
+def _sentence_country(doc, item: _Item) -> str:
+    """A country named in the same sentence ("the army said ... in Mali"): nearer than the report's."""
+    sent = doc[item.start].sent
+    for other in _ITEMS.get(id(doc), (None, []))[1]:
+        if sent.start <= other.start < sent.end and other.key.startswith("country:"):
+            return other.key.split(":", 1)[1]
+    return ""
+
+
 def _army_name(country: str, kind: str) -> str:
     spec = lexicon().countries.get(country, {})
     demonym = (spec.get("demonyms") or [country])[0] if country else ""
@@ -273,6 +288,8 @@ def find(doc, outlet: str = "", country: str = "") -> list[Attribution]:
     ``country`` is the report's main country when known (else read from the text)."""
     lex = lexicon()
     items = _items(doc)
+    _ITEMS.clear()
+    _ITEMS[id(doc)] = (doc, items)
     country = country or report_country(doc)
     out: list[Attribution] = []
     last_named: list[_Said] = []  # sources credited so far, for "the group reported"
@@ -364,14 +381,18 @@ def _said(doc, item: _Item, country: str, last_named: list[_Said]) -> _Said | No
     """The normalised source an item names, or None when it names nothing usable."""
     if item.key.startswith("ent:"):
         text = doc[item.start : item.end].text
-        return _Said(item, text, False, "")
+        # "The United Nations" tagged by NER is the dictionary's "UN".
+        key = lexicon().alias_index.get(re.sub(r"^the ", "", text.lower()))
+        if key is not None:
+            return _said(doc, _Item(item.start, item.end, key), country, last_named)
+        return _Said(item, re.sub(r"^[Tt]he ", "", text), False, "")
     src = lexicon().sources[item.key]
     if src.coref:
         return _resolve(doc, item, country, last_named)
     if src.country:
         return _Said(item, _army_name(src.country, "military"), True, _army_actor(src.country))
     if src.name in ("{army}", "{police}"):
-        where = _country_before(doc, item.start) or country
+        where = _country_before(doc, item.start) or _sentence_country(doc, item) or country
         kind = "police" if src.name == "{police}" else "military"
         actor = _army_actor(where) if kind == "military" else ""
         return _Said(item, _army_name(where, kind), True, actor)
@@ -386,24 +407,24 @@ def _inverted(doc, item: _Item) -> bool:
 
 
 def _resolve(doc, item: _Item, country: str, last_named: list[_Said]) -> _Said | None:
-    """What "the ministry", "the group", "it" or "its spokesman" stands for: a source named earlier in the same
-    sentence ("The United Nations called ... what it described"), else the last one credited whose name
-    fits the noun ("the ministry" -> "Health ministry"), else the last one credited."""
+    """What "the ministry", "the group", "it" or "its spokesman" stands for: for a pronoun, the organisation
+    named earlier in the same sentence ("The United Nations called ... what it described"); else the last
+    source credited whose name fits the noun ("the ministry" -> "Health ministry"), or the last one."""
     words = doc[item.start : item.end].text.lower().split()
     if words == ["it"] and item.end < len(doc) and doc[item.end].lower_ in ("was", "is"):
         return None  # "it was reported": impersonal
     head = words[-1]
-    sent = doc[item.start].sent
-    for k in range(item.start - 1, sent.start - 1, -1):
-        tok = doc[k]
-        if (
-            tok.ent_type_ in ("ORG", "PERSON")
-            and tok.ent_iob_ == "B"
-            and head in ("it", "they", "its", "their")
-        ):
-            ent = next(e for e in doc.ents if e.start == k)
-            return _Said(_Item(ent.start, ent.end, "ent:" + ent.label_), ent.text, False, "")
-    pronoun = head in ("it", "they", "its", "their", "spokesman", "spokesperson")
+    pronoun = words[0] in ("it", "they", "its", "their") or head in ("spokesman", "spokesperson")
+    if pronoun:
+        sent = doc[item.start].sent
+        for other in reversed(_ITEMS.get(id(doc), (None, []))[1]):
+            if other.end > item.start or other.start < sent.start or not other.is_source:
+                continue
+            if not other.key.startswith("ent:") and lexicon().sources[other.key].coref:
+                continue
+            said = _said(doc, other, country, [])
+            if said is not None and said.name not in _PEOPLE:
+                return _Said(item, said.name, said.party, said.actor)
     for said in reversed(last_named):
         if pronoun or head in said.name.lower() or head in ("group", "organisation", "organization"):
             return _Said(item, said.name, said.party, said.actor)
@@ -419,9 +440,19 @@ def _is_verb(doc, item: _Item, lex: _Lexicon) -> bool:
         return False
     if prev == "not" and item.key == "verb:report":
         return False  # "did not confirm the loss"
+    if doc[item.start].lower_ not in _NOUN_TOO:
+        return True
     if nxt in lex.not_verb_after:
         return False
     return prev not in lex.not_verb_before
+
+
+# Cue words that are also nouns ("state media", "the report", "the claims"); the others are always verbs.
+_NOUN_TOO = {
+    "state", "states", "report", "reports", "claim", "claims", "estimates", "alleges", "believe", "counted",
+    "recorded", "posted", "published", "quoted", "reject", "deny", "confirm", "dispute", "disputes", "contest",
+    "contests",
+}  # fmt: skip
 
 
 def _joined_by_and(doc, item: _Item) -> bool:
@@ -446,14 +477,22 @@ def _subjects_before(doc, sent, sent_items, n, country, last_named) -> list[_Sai
             continue
         if not cand.is_source:
             return []
+        # "residents of Nuseirat and Bureij described": a place the tagger took for a name is part of the
+        # subject's phrase, not the subject.
+        if (
+            cand.key.startswith("ent:")
+            and cand.start > sent.start
+            and doc[cand.start - 1].lower_ in _PREPS_AND
+        ):
+            continue
         gap = [t.lower_ for t in doc[cand.end : pos] if t.text not in "()"]
         if not _gap_ok(gap):
             return []
-        # "residents of Nuseirat and Bureij described": a place the tagger took for a name is part of the
-        # subject's phrase, not the subject.
-        if cand.key.startswith("ent:") and cand.start > sent.start and doc[cand.start - 1].lower_ in _LINKS:
-            pos = cand.start
-            continue
+        # "The National Front for Liberation (NFL), an alliance, claimed": the name before the acronym.
+        if j > 0 and cand.start > 0 and doc[cand.start - 1].text == "(":
+            named = sent_items[j - 1]
+            if named.is_source and named.end == cand.start - 1:
+                cand, j = named, j - 1
         # "police commander Rono Bunei said", "army spokesman X said": the organisation is the source.
         if cand.key == "ent:PERSON" and j > 0:
             org = sent_items[j - 1]
@@ -480,7 +519,7 @@ def _subjects_before(doc, sent, sent_items, n, country, last_named) -> list[_Sai
 
 
 _PREPS = {"of", "for", "in", "at", "from", "on", "near", "based"}
-_LINKS = _PREPS | {"and", ","}
+_PREPS_AND = _PREPS | {"and"}
 
 
 def _gap_ok(gap: list[str]) -> bool:
