@@ -229,6 +229,17 @@ class EventIndex:
         return total, rows
 
 
+def _count(key: np.ndarray, weights: np.ndarray, space: int):
+    """Distinct keys with their counts and weight sums: bincount when the key space is small (no sort)."""
+    if space <= 5_000_000:
+        counts = np.bincount(key, minlength=space)
+        sums = np.bincount(key, weights=weights, minlength=space)
+        present = np.flatnonzero(counts)
+        return present, counts[present], sums[present]
+    uniq, inv, counts = np.unique(key, return_inverse=True, return_counts=True)
+    return uniq, counts, np.bincount(inv, weights=weights, minlength=len(uniq))
+
+
 def _sort_key(v):
     return (v is None, v if v is not None else "")
 
@@ -241,8 +252,7 @@ def _groups(index: EventIndex, m: np.ndarray, cols: tuple[str, ...]) -> list[tup
     key = np.zeros(int(m.sum()), dtype=np.int64)
     for c, size in zip(codes, sizes, strict=True):
         key = key * size + c
-    uniq, inv, counts = np.unique(key, return_inverse=True, return_counts=True)
-    sums = np.bincount(inv, weights=fat[m], minlength=len(uniq))
+    uniq, counts, sums = _count(key, fat[m], int(np.prod(sizes)))
     out = []
     for k, n, f in zip(uniq.tolist(), counts.tolist(), sums.tolist(), strict=True):
         vals = []
@@ -265,8 +275,9 @@ def stats(index: EventIndex, f: dict, top: int = 50) -> dict:
     known = ~np.isnan(days)
     d = days[known].astype(np.int64)
     weeks = d - (d + 3) % 7  # DuckDB's date_trunc('week'): the Monday (1970-01-01 was a Thursday)
-    uniq, inv, counts = np.unique(weeks, return_inverse=True, return_counts=True)
-    sums = np.bincount(inv, weights=fat[known], minlength=len(uniq))
+    first = int(weeks.min()) if len(weeks) else 0
+    uniq, counts, sums = _count(weeks - first, fat[known], int(weeks.max()) - first + 1 if len(weeks) else 0)
+    uniq = uniq + first
     epoch = date(1970, 1, 1)
     by_week = [
         {"week": (epoch + timedelta(days=int(w))).isoformat(), "events": int(n), "fatalities": int(s)}
