@@ -234,3 +234,37 @@ def test_bundle_is_built_into_the_package_and_not_committed():
     )
     if tracked.returncode == 0:  # only inside a git checkout
         assert tracked.stdout.strip() == ""
+
+
+def test_posted_report_with_markup_goes_through_extraction_and_shows_as_text(browser, rw_server, artifacts):
+    from conftest import TOKEN
+
+    text = (
+        "Gunmen killed four farmers in the village of Gwoza in Borno state on Tuesday "
+        '<script>window.__cw_xss = "pipeline"</script>, police said. Residents said '
+        '<img src=x onerror="window.__cw_xss = 1"> the attackers burned several homes.'
+    )
+    r = rw_server.post(
+        "/api/reports",
+        json={"text": text, "published": "2024-12-11T08:00:00Z", "outlet": "Test Wire"},
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    )
+    assert r.status_code == 201, r.text
+    [event_id] = r.json()["events"]
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = ctx.new_page()
+    watch = Watch(page, rw_server.url)
+    try:
+        page.goto(rw_server.url + "/")
+        page.wait_for_selector("body[data-loaded]", state="attached")
+        page.locator(f'#events-table tbody tr[data-event-id="{event_id}"]').click()
+        page.wait_for_selector("#panel .evidence blockquote")
+        shown = page.locator("#panel").text_content()
+        assert '<script>window.__cw_xss = "pipeline"</script>' in shown
+        assert page.evaluate("window.__cw_xss") is None
+        assert page.locator("#panel script, #panel img").count() == 0
+        page.locator("#panel .evidence").scroll_into_view_if_needed()
+        page.screenshot(path=str(artifacts / "dashboard-posted-markup.png"))
+        assert watch.errors == []
+    finally:
+        ctx.close()

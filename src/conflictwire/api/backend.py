@@ -1,8 +1,9 @@
-"""What the HTTP API asks of the store, in one place: a thin adapter over `conflictwire.store.Store`.
+"""What the HTTP API asks of the store, in one place.
 
-Reads and writes go through the Store's methods (the same path as the CLI); this module turns their DataFrames into
-JSON-ready rows. The one query the Store does not offer — counts by country, for the dashboard's country list — is
-written here against the store's schema with the Store's own filter semantics.
+Writes, single events, tolls and reports go through `conflictwire.store.Store` (the same path as the CLI). Lists and
+stats are answered from the read index (api/index.py, same rules as `Store.events`/`Store.stats`, tested side by
+side) once it is built, and from the Store until then. The one query the Store does not offer — counts by
+country, for the dashboard's country list — is written here against its schema with its own filter rules.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""DataFrame rows and store dicts into JSON-ready values (NaN/NaT → null, numpy scalars → Python, dates → ISO)."""
+"""Store values into JSON-ready ones (NaN/NaT → null, numpy scalars → Python, dates → ISO)."""
 
 from __future__ import annotations
 
@@ -32,12 +32,3 @@ def value(v):
     if hasattr(v, "to_dict"):
         return value(v.to_dict())
     return v
-
-
-def records(df: pd.DataFrame | None) -> list[dict]:
-    if df is None or len(df) == 0:
-        return []
-    cols = list(df.columns)
-    return [
-        {c: value(x) for c, x in zip(cols, row, strict=True)} for row in df.itertuples(index=False, name=None)
-    ]
