@@ -17,10 +17,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -179,13 +180,15 @@ def create_app(
             response.headers.setdefault("Content-Security-Policy", CSP)
         return response
 
-    def require_writer(authorization: Annotated[str | None, Header()] = None) -> None:
+    bearer = HTTPBearer(auto_error=False, description="The server's CONFLICTWIRE_TOKEN.")
+
+    def require_writer(creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> None:
         if not token:
             raise ApiError(
                 403, "this server is read-only: start it with CONFLICTWIRE_TOKEN set to allow writes"
             )
-        scheme, _, given = (authorization or "").partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
+        given = creds.credentials.strip() if creds else ""
+        if not given or not hmac.compare_digest(given.encode(), token.encode()):
             raise ApiError(
                 401,
                 "missing or wrong token: send Authorization: Bearer <token>",
