@@ -31,7 +31,9 @@ _MONTHS = {
     "dec",
 }  # fmt: skip
 _BREAK = {".", ";", ":", "!", "?", "(", ")", '"'}
-_PREPOSITIONS = {"in", "at", "on", "near", "inside", "from", "during", "across", "around", "outside", "of"}
+_PREPOSITIONS = {
+    "in", "at", "on", "near", "inside", "from", "during", "across", "around", "outside", "of", "amid", "amidst",
+}  # fmt: skip
 _YEAR = re.compile(r"(1[89]|20)\d\d")
 
 
@@ -623,13 +625,33 @@ def _sentences(doc) -> list[tuple[int, int]]:
     return spans or [(0, len(doc.text))]
 
 
+@functools.cache
+def _outcome_words() -> re.Pattern:
+    """Any word of an outcome phrase: a sentence without one holds no count, and is skipped (speed)."""
+    lex = lexicon()
+    words = set()
+    for index in (lex.after, lex.before, lex.toll_nouns):
+        for phrases in index.by_first.values():
+            for ws, _tag in phrases:
+                words.update(w for w in ws if len(w) > 3 and w not in _FILLER)
+    return re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")\b")
+
+
+_FILLER = {"left", "leaving", "least", "took", "taking", "forcing", "forced"}
+
+
 def find(doc) -> list[CountMention]:
     text = doc.text
-    persons = {e.start_char: e.end_char for e in getattr(doc, "ents", ()) if e.label_ == "PERSON"}
+    persons: dict[int, int] | None = None  # PERSON entities, read only when a sentence needs them
+    words = _outcome_words()
     out: list[CountMention] = []
     cands: list[_Cand] = []
     for sent_no, (s, e) in enumerate(_sentences(doc)):
         sent = text[s:e]
+        if not words.search(sent.lower()):
+            continue
+        if persons is None:
+            persons = {e.start_char: e.end_char for e in getattr(doc, "ents", ()) if e.label_ == "PERSON"}
         toks = numbers.tokenize(sent, s)
         if not toks:
             continue
@@ -716,7 +738,13 @@ def _mark_repeats(counts: list[CountMention], cands: list[_Cand]) -> None:
                 and pk.sentence < ck.sentence
                 and not ck.others
             )
-            vague_again = c.vague and not ck.others and not p.vague
+            vague_again = (
+                c.vague
+                and not ck.others
+                and not p.vague
+                and not c.cumulative
+                and (not c.who or c.who == p.who)
+            )
             refers_back = ck.definite and p.best >= c.best and pk.sentence < ck.sentence
             apposition = (
                 (

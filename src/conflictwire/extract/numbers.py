@@ -80,7 +80,13 @@ def lexicon() -> dict:
         data = tomllib.load(fh)
     vague = data["vague"]
     profile = vague[vague.get("use", "coders")]
+    starts = {"a", "an", "half", "between", "from"}
+    for table in ("units", "tens", "fixed"):
+        starts.update(data[table])
+    starts.update(k.split()[0] for k in profile)
+    starts.update(q.split()[0] for kind in ("at_least", "about") for q in data["qualifiers"][kind])
     return {
+        "starts": starts,  # a quantity begins with a digit or one of these words
         "units": data["units"],
         "tens": data["tens"],
         "scales": data["scales"],
@@ -208,6 +214,8 @@ def _vague(toks: list[Tok], i: int) -> tuple[int, int, str] | None:
 
 def parse(toks: list[Tok], i: int) -> Number | None:
     """The quantity that starts at token i, with its qualifier and any range: None if there is none."""
+    if i >= len(toks) or not (toks[i].low[0].isdigit() or toks[i].low in lexicon()["starts"]):
+        return None
     start = i
     kind, j = _qualifier(toks, i)
     # "between 5 and 7", "from 5 to 7"
