@@ -184,11 +184,14 @@ def test_name_for_an_unknown_kind_is_an_error():
 def test_the_report_country_comes_from_places_more_than_from_foreign_forces():
     text = (
         "Russian troops fired glide bombs at a hypermarket in Kharkiv, killing shoppers. "
-        "Russia's defence ministry said Russian forces hit only military targets."
+        "Russia's defence ministry said Russian drones hit only military targets."
     )
     ms = by_text(found(text))
     assert ms["shoppers"].name == "Civilians (Ukraine)"
     assert ms["Russian troops"].inter == 8
+    # The weapon is the event's trigger; the mention is the demonym that says whose it is.
+    assert ms["Russian"].name == "Military Forces of Russia (2000-)"
+    assert text[ms["Russian"].end :].startswith(" drones hit")
 
 
 def test_countries_missing_from_the_dictionary_come_from_geonames():

@@ -356,10 +356,19 @@ def _with_demonyms(hits: list[_Hit], text: str) -> list[_Hit]:
                 country=prev.entry.country,
                 generic=e.generic,
             )
-            out[-1] = _Hit(prev.start, hit.end, joined)
+            # "Israeli air strike": the mention is "Israeli"; the strike itself is the event's trigger, and
+            # the linker looks for the actor before it.
+            end = prev.end if text[hit.start : hit.end].lower() in _event_words() else hit.end
+            out[-1] = _Hit(prev.start, end, joined)
             continue
         out.append(hit)
     return [h for h in out if not h.entry.key.startswith("after:")]
+
+
+@functools.cache
+def _event_words() -> frozenset[str]:
+    generic = lexicon().data.get("generic", {})
+    return frozenset(w.lower() for spec in generic.values() for w in spec.get("event_words", []))
 
 
 def _select(hits: list[_Hit]) -> list[_Hit]:
