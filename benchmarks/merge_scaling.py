@@ -79,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     base: tuple[int, float] | None = None
+    merge_events(synthetic(500, seed=2)[0])  # warm up: lexicons and the actor dictionary load once, untimed
     # CPU time of this process, besides wall time: on a shared machine the wall clock measures the neighbours.
     print(
         f"{'events':>10} {'incidents':>10} {'wall s':>8} {'cpu s':>8} {'events/cpu s':>13} "

@@ -10,6 +10,7 @@ from conflictwire.merge import (
     best_figure,
     derive,
     grade,
+    is_party,
     is_revision,
     member,
     merge_events,
@@ -209,6 +210,17 @@ def test_grades_follow_airwars():
         ]
     )
     assert competing.grade == "contested"
+
+
+def test_parties_are_known_from_the_actor_dictionary():
+    """A source name the actor dictionary knows as armed is a party; rescuers and monitors are not."""
+    assert is_party("Syrian Arab Army", "report", ev("r1"))
+    assert is_party("Houthis", "report", ev("r1"))
+    assert not is_party("White Helmets", "report", ev("r1"))
+    assert not is_party("SOHR", "report", ev("r1"))
+    assert not is_party("residents", "report", ev("r1"))
+    assert derive([member(ev("r1", killed=3, source="Syrian Arab Army"))]).grade == "confirmed"
+    assert derive([member(ev("r1", killed=3, source="White Helmets"))]).grade == "weak"
 
 
 def test_an_outlet_passing_on_a_source_is_not_another_source():
