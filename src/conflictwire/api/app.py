@@ -51,6 +51,10 @@ def static_dir() -> Path:
     return Path(str(resources.files("conflictwire.web") / "static"))
 
 
+# Module level: the dependency's annotation is resolved from module globals (from __future__ import annotations).
+BEARER = HTTPBearer(auto_error=False, description="The server's CONFLICTWIRE_TOKEN.")
+
+
 class ApiError(Exception):
     def __init__(self, status: int, message: str, headers: dict | None = None):
         self.status = status
@@ -180,9 +184,7 @@ def create_app(
             response.headers.setdefault("Content-Security-Policy", CSP)
         return response
 
-    bearer = HTTPBearer(auto_error=False, description="The server's CONFLICTWIRE_TOKEN.")
-
-    def require_writer(creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> None:
+    def require_writer(creds: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)]) -> None:
         if not token:
             raise ApiError(
                 403, "this server is read-only: start it with CONFLICTWIRE_TOKEN set to allow writes"
