@@ -287,6 +287,12 @@ def _piece_of_longer_name(doc, span: _Span, info: _DocInfo) -> bool:
     """A capitalised word glued to the match that is neither a place noun nor another place: the match is a
     piece of a longer name the gazetteer lacks ("Day Pu No village", "Kyauk Tan West village")."""
     s_start, s_end = info.sent_start[span.i], info.sent_end[span.i]
+    # "War-Sheikh", "Bulabuli-Pegi": a hyphen glues the match to more name
+    for t, joiner in ((span.i - 2, span.i - 1), (span.j + 1, span.j)):
+        if s_start <= t < s_end and s_start <= joiner < s_end and info.texts[joiner] == "-":
+            if info.ws[joiner] == "" and info.ws[min(t, joiner)] == "" and _capitalised(info.texts[t]):
+                if info.lowers[t] not in _PLACE_NOUNS and info.lowers[t] not in DIRECTIONS:
+                    return True  # ("Yangon-East District" is still Yangon)
     for t in (span.i - 1, span.j):
         if t < s_start or t >= s_end:
             continue
@@ -564,8 +570,13 @@ def find(doc) -> list[PlaceMention]:
             span.choice = _choose(gaz, span, ctx, top, others)
         row = rows[span.choice]
         # A small namesake in a country the report never names is a coincidence of spelling, not the place.
-        if strong and row[gz.CC] not in strong and row[gz.KIND] == "town" and row[gz.POP] < 1_000_000:
-            continue
+        if (
+            strong
+            and row[gz.CC] not in strong
+            and row[gz.KIND] == "town"
+            and (row[gz.POP] < 1_000_000 or gz.norm(row[gz.NAME]) != span.key)
+        ):
+            continue  # only a big city called by its own name survives outside the report's countries
         # Unsupported small places abroad are usually words, not places: keep them only with support.
         if span.support == 0 and row[gz.KIND] == "town":
             if (
