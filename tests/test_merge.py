@@ -163,6 +163,16 @@ def test_a_toll_revised_two_days_later_supersedes():
     assert revised == {"r1": False, "r2": True}
 
 
+def test_a_reports_own_range_stays_in_the_incidents_range():
+    a = ev("r1", "Between five and eight people died in the strike.", 5)
+    a.fatalities_high = 8
+    b = ev("r2", "Six died in the strike, rescuers said.", 6)
+    e = merge_events([a, b], {"r1": "2024-12-01T10:00:00Z", "r2": "2024-12-01T11:00:00Z"})[0]
+    assert (e.fatalities_low, e.fatalities, e.fatalities_high) == (5, 5, 8)
+    alone = derive([member(a)])
+    assert (alone.fatalities_low, alone.fatalities, alone.fatalities_high) == (5, 5, 8)
+
+
 def test_revision_wording_at_the_same_time_does_not_supersede():
     figures = [
         {"report_id": "a", "killed": 5, "published": "2024-12-01T10:00:00+00:00", "revised": False},

@@ -249,7 +249,10 @@ def finish(event: Event, perpetrators: list[str] | None = None, outlets: list[st
     """Derived fields of a merged event: fatalities best/low/high, ACLED source string, grade and reasons."""
     if event.figures:
         event.fatalities = best_figure(event.figures)
-        event.fatalities_low, event.fatalities_high = figure_range(event.figures)
+        # Each report's own range ("between 5 and 8") stays inside the incident's.
+        event.fatalities_low, event.fatalities_high = figure_range(
+            event.figures, lows=[event.fatalities_low], highs=[event.fatalities_high]
+        )
     names = []
     for s in event.sources:
         if s.name and s.name not in names:
