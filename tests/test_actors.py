@@ -208,3 +208,9 @@ def test_islamic_state_is_named_after_the_country_it_fights_in():
     assert found("ISIS militants ambushed soldiers in the desert near Palmyra, Syria.")[0].name == (
         "Islamic State (Syria)"
     )
+
+
+def test_government_before_an_attack_word_is_the_state_force_of_the_report():
+    text = "Government artillery shelled the town of Atarib in Syria. The government said it would respond."
+    ms = found(text)
+    assert [(m.text, m.name) for m in ms] == [("Government", "Military Forces of Syria (2000-2024)")]

@@ -104,6 +104,12 @@ def lexicon() -> _Lexicon:
         )
         for word in spec.get("after_demonym", []):
             lower.append((akey, word))
+        if spec.get("modifiers"):
+            mkey = f"modifier:{kind}"
+            entries[mkey] = _Entry(
+                mkey, _DEMONYM_WORD, inter=int(spec["inter"]), kind=spec.get("kind", "armed"), generic=kind
+            )
+            lower += [(mkey, word) for word in spec["modifiers"]]
 
     for country, cspec in countries.items():
         key = f"country:{country}"
@@ -342,6 +348,17 @@ def _with_demonyms(hits: list[_Hit], text: str) -> list[_Hit]:
     for hit in hits:
         prev = out[-1] if out else None
         if (
+            prev is not None
+            and prev.entry.key.startswith("modifier:")
+            and text[prev.end : hit.start] == " "
+            and text[hit.start : hit.end].lower() in _event_words()
+        ):
+            # "government artillery": the government's forces, in whatever country the report is about.
+            kind = prev.entry.key.split(":", 1)[1]
+            joined = dataclasses.replace(prev.entry, key=f"generic:{kind}", priority=_GENERIC, generic=kind)
+            out[-1] = _Hit(prev.start, prev.end, joined)
+            continue
+        if (
             hit.entry.generic
             and prev is not None
             and prev.entry.key.startswith("country:")
@@ -362,7 +379,7 @@ def _with_demonyms(hits: list[_Hit], text: str) -> list[_Hit]:
             out[-1] = _Hit(prev.start, end, joined)
             continue
         out.append(hit)
-    return [h for h in out if not h.entry.key.startswith("after:")]
+    return [h for h in out if not h.entry.key.startswith(("after:", "modifier:"))]
 
 
 @functools.cache
