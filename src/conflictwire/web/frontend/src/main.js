@@ -160,7 +160,9 @@ function drawTerritory(events) {
     const m = L.marker([ev.latitude, ev.longitude], { icon, zIndexOffset: 1000, keyboard: false });
     m.on("add", () => {
       const node = m.getElement();
-      node.replaceChildren(el("div", { class: `cw-territory ${kind.cls}`, "data-event-id": ev.event_id }, `⚑ ${txt(ev.event_date)}`));
+      // Who and when on the label itself; the tooltip says the whole of it.
+      const short = ev.actor1 ? ev.actor1.split(":")[0].slice(0, 24) : "actor unknown";
+      node.replaceChildren(el("div", { class: `cw-territory ${kind.cls}`, "data-event-id": ev.event_id }, `⚑ ${short} · ${txt(ev.event_date)}`));
     });
     m.bindTooltip(() => el("span", {}, `${label} on ${txt(ev.event_date)}${ev.actor2 ? ` from ${ev.actor2}` : ""}`), { direction: "top" });
     m.on("click", () => openEvent(ev.event_id));
