@@ -231,3 +231,11 @@ def test_norm_folds_accents_apostrophes_and_hyphens():
     assert gazetteer.norm("Khanāşir") == "khanasir"
     assert gazetteer.norm("Ma'rib") == "marib"
     assert gazetteer.norm("Deir ez-Zor") == "deir ez zor"
+
+
+def test_district_in_the_parentheses_gives_admin2_to_the_places_of_that_sentence():
+    found = find("Soldiers shelled fields near Namtu (Namtu Township, Kyaukme District, Shan State).")
+    town = by_text(found, "Namtu")
+    assert town.near is True and town.geo_precision == 2
+    assert town.admin2 == "Kyaukme"
+    assert by_text(found, "Shan State").admin2 == ""

@@ -564,6 +564,8 @@ def find(doc) -> list[PlaceMention]:
         if row[gz.KIND] != "country" and (len(span.ids) == 1 or row[gz.CC] == top):
             anchors.append((row[gz.LAT], row[gz.LON], span.start))
     out: list[PlaceMention] = []
+    sent_of: list[int] = []
+    district: list[bool] = []
     for span in kept:
         if len(span.ids) > 1 and anchors:
             others = [(a, b) for a, b, s in anchors if s != span.start]
@@ -611,4 +613,21 @@ def find(doc) -> list[PlaceMention]:
                 near=near,
             )
         )
+        sent_of.append(info.sent_start[span.i])
+        district.append(span.j < len(doc) and doc[span.j].lower_ == "district" and kind in {"region", "town"})
+    _admin2_from_districts(out, sent_of, district)
     return out
+
+
+def _admin2_from_districts(out: list[PlaceMention], sent_of: list[int], district: list[bool]) -> None:
+    """ "in X village (Y Township, Z District, W State)": Z is the admin2 of the places of that sentence."""
+    for k, is_district in enumerate(district):
+        if not is_district:
+            continue
+        d = out[k]
+        name = d.text.rsplit(" ", 1)[0] if d.text.lower().endswith(" district") else d.text
+        for m, p in enumerate(out):
+            if sent_of[m] == sent_of[k] and p.kind != "country" and not p.admin2 and p.country == d.country:
+                if p.kind == "region" and p.geo_precision == 3:
+                    continue  # the state itself sits above the district
+                p.admin2 = name
