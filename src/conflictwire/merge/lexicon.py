@@ -7,12 +7,14 @@ import re
 import tomllib
 from pathlib import Path
 
-_PATH = Path(__file__).with_name("merge.toml")
+# data/merge.toml when the knowledge files are gathered there (packaged with data/*), else beside this module.
+_PLACES = (Path(__file__).parent.parent / "data" / "merge.toml", Path(__file__).with_name("merge.toml"))
 
 
 @functools.cache
 def load() -> dict:
-    with _PATH.open("rb") as fh:
+    path = next((p for p in _PLACES if p.exists()), _PLACES[-1])
+    with path.open("rb") as fh:
         return tomllib.load(fh)
 
 
