@@ -126,16 +126,24 @@ def main(argv=None) -> int:
 
     if not args.skip_dates:
         urows = ucdp_rows(args.eval_dir, args.limit)
-        ok = slack = 0
+        ok = slack = day_ok = anywhere = 0
         for (_text, src, start, _r), doc in zip(urows, _docs(r[0] for r in urows), strict=True):
             found = dates.find(doc, _published(src))
             ok += bool(found) and found[0].date == start
             slack += bool(found) and abs(found[0].date - start) <= timedelta(days=1)
+            # what a linker would pick: the first day-precise date that does not open a period
+            days = [m for m in found if m.precision == 1 and not m.since]
+            day_ok += bool(days) and days[0].date == start
+            anywhere += any(m.date <= start <= (m.end_date or m.date) for m in found)
         n, hit = date_hits["ACLED"]
         print(f"dates: ACLED first date == event_date {hit / max(n, 1):.3f} ({n} notes)")
         print(
             f"dates: UCDP first date == start_date {ok / max(len(urows), 1):.3f}, "
             f"within a day {slack / max(len(urows), 1):.3f} ({len(urows)} articles)"
+        )
+        print(
+            f"dates: UCDP first day-precise, non-period date == start_date {day_ok / max(len(urows), 1):.3f}; "
+            f"start_date among the dates found {anywhere / max(len(urows), 1):.3f}"
         )
 
     for ds, errs in errors.items():

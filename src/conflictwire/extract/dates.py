@@ -60,7 +60,7 @@ _PATTERNS = [
     # "Wednesday, Sept. 15", "December 1, 2024", "Dec 02, 2024"
     (
         "mdy",
-        rf"\b(?:{_WD},?\s+)?(?P<m>{_MON})\s+(?P<d>{_DAY})(?!\d)(?!\s*(?:-|:|%))(?:,?\s+(?P<y>{_YEAR}))?\b",
+        rf"\b(?:{_WD},?\s+)?(?P<m>{_MON})\s+(?P<d>{_DAY})(?!\d)(?!\s*(?:-\s*\d|:\d|%))(?:,?\s+(?P<y>{_YEAR}))?\b",
     ),
     ("iso", r"\b(?P<y>(?:19|20)\d\d)-(?P<mo>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])\b"),
     # relative days and weeks
