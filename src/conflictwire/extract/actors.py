@@ -506,6 +506,14 @@ def find(doc, country: str = "", when: date | None = None) -> list[ActorMention]
                 generic=entry.generic,
             )
         )
+    # "guarded by the military and police": a mention joined to the one before shares its role.
+    for prev, cur in zip(out, out[1:], strict=False):
+        if (
+            not cur.role
+            and prev.role
+            and re.fullmatch(r"\s*(?:,|and|or|, and)\s*(?:the\s+)?", text[prev.end : cur.start])
+        ):
+            cur.role = prev.role
     return out
 
 
