@@ -92,6 +92,10 @@ _NEAR = re.compile(
     r"\s+(?:the\s+)?(?:(?:city|town|village|province|governorate|region|state) of\s+)?$",
     re.IGNORECASE,
 )
+_NEAR_CUES = (
+    "near", "outside", "outskirts", "close to", "vicinity", "around", "suburb", "countryside", "periphery",
+    "north", "south", "east", "west", "km", "kilomet", "mile",
+)  # fmt: skip
 _FROM = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
 _KM = re.compile(r"\b(?:km|kilometres|kilometers|miles)\b", re.IGNORECASE)
 _DIRECTION_BEFORE = re.compile(
@@ -472,9 +476,12 @@ def _precision(doc, span: _Span, row, info: _DocInfo) -> tuple[int, bool, str]:
     kind = row[gz.KIND]
     precision = row[gz.PRECISION]
     before = info.text[max(0, span.start - 60) : span.start]
-    near = bool(_NEAR.search(before)) and not _FROM.search(before) or bool(_KM.search(before[-30:]))
-    if _FROM.search(before) and _KM.search(before):
-        near = True
+    near = False
+    low = before.lower()
+    if any(cue in low for cue in _NEAR_CUES):  # the regexes below only where they can match
+        near = bool(_NEAR.search(before)) and not _FROM.search(before) or bool(_KM.search(before[-30:]))
+        if _FROM.search(before) and _KM.search(before):
+            near = True
     if span.noun in {"countryside", "outskirts", "suburbs", "environs", "vicinity"}:
         near = True
     if kind == "country":
