@@ -2,6 +2,19 @@
 
 Pure functions over ``Event`` objects: no database. The store asks ``find_match`` with the stored events near a new
 one; ``merge_events`` merges a whole list at once, blocked by day and grid cell so it grows as n log n.
+
+Two events are one incident when all of these hold (each rule is a function below):
+- they come from different reports (one report's extraction already told its own incidents apart);
+- their dates can mean the same day given time_precision (1: the same day; 2: the week; 3: the month);
+- their places fit: the same name (within a namesake distance), or within NEAR_KM at town precision, FEW_KM when
+  one is "near" a town, the same admin2 / admin1 when one is only known to the district / province;
+- their types fit: the same sub-event type, or sub-types of one event type that merge.toml lists as told for one
+  another (a missile strike reported as an air strike);
+- no role has two different actors of the same kind (two rebel groups, two armies); actors of different kinds are
+  competing accounts, merged and graded contested;
+- they do not name different targets (merge.toml: hospital vs market), once phrases such as "taken to hospital"
+  are set aside.
+What text cannot tell apart stays merged: two strikes on one town, one day, told without targets, are one event.
 """
 
 from __future__ import annotations
