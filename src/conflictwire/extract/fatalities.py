@@ -105,6 +105,7 @@ class _Cand:
     sentence: int = 0
     kind: str = "figure"  # figure | person | pronoun | article
     article: str = ""
+    speaker: bool = False
     loose: bool = False  # an article and unknown words: only a killed or injured count
     part_cue: str = ""  # before ("including 20 children") | after ("two of them")
     key: str = ""  # last word of a definite reference ("Hassan"), to tell two named people apart
@@ -312,9 +313,10 @@ def _singular_at(toks: list[Tok], i: int) -> tuple[int, str] | None:
     for k in range(i + 1, min(i + 7, len(toks))):
         w = toks[k].low
         if w in lex.singular:
-            # "a police officer", "the township chief": a plural person word right after is not singular
             if k + 1 < len(toks) and (toks[k + 1].low in lex.who or toks[k + 1].low in lex.singular):
                 continue  # a modifier: "a security force member", "a police officer"
+            if k + 2 < len(toks) and toks[k + 1].low.isalpha() and toks[k + 2].low in lex.singular:
+                continue  # "a deputy provincial governor"
             return k + 1, lex.who.get(w, "")
         if w in ("year", "years", "month", "months", "old"):  # "a 12-year-old boy"
             continue
@@ -336,6 +338,18 @@ def _singular_at(toks: list[Tok], i: int) -> tuple[int, str] | None:
     return None
 
 
+_SPEECH = {
+    "said",
+    "says",
+    "told",
+    "reported",
+    "added",
+    "stated",
+    "confirmed",
+    "explained",
+    "noted",
+    "claimed",
+}
 _STOPPERS = {",", "and", "or", "when", "while", "after", "as", "who", "whom", "that", "which", "but"}
 
 
@@ -559,6 +573,35 @@ def _sentence_counts(toks: list[Tok], persons: dict[int, int]) -> list[_Cand]:
             for d in cands:
                 if k < d.a < stop and not d.part_of:
                     d.part_of, d.part_cue = True, "before"
+    for c in cands:
+        nxt = toks[c.head_end].low if c.head_end < n else ""
+        if nxt in ("-", "(", "[", ":") and not c.part_of:
+            # "eight people - six officials and two policemen - were killed", "ten died (locals say 20)"
+            close = {"-": "-", "(": ")", "[": "]", ":": "."}[nxt]
+            stop = next((q for q in range(c.head_end + 1, n) if toks[q].low in (close, ";")), n)
+            for d in cands:
+                if c.head_end < d.a < stop and not d.part_of:
+                    d.part_of, d.part_cue = True, "before"
+        elif c.part_of and c.part_cue == "after":
+            # "six died, three of them farmers and three herders": the groups after "of them" are parts too
+            for d in cands:
+                if d.a > c.a and not d.part_of and [t.low for t in toks[c.head_end : d.a]][-1:] == ["and"]:
+                    d.part_of, d.part_cue = True, "before"
+                    break
+    # "a police colonel and a doctor said": people who speak are sources, not victims
+    for k in range(len(cands) - 1, -1, -1):
+        c = cands[k]
+        nxt = toks[c.head_end].low if c.head_end < n else ""
+        right = cands[k + 1] if k + 1 < len(cands) else None
+        if nxt in _SPEECH or (
+            right is not None
+            and right.speaker
+            and toks[c.head_end : right.a][-1:]
+            and toks[right.a - 1].low == "and"
+            and right.a - c.head_end == 1
+        ):
+            c.speaker = True
+    cands = [c for c in cands if not c.speaker]
     _coordinate(toks, cands)
     # a subject whose verb comes later in the clause
     stops = {d.a for d in cands if not d.part_of}
@@ -710,6 +753,8 @@ def _mark_within(counts: list[CountMention], cands: list[_Cand]) -> None:
             c = counts[k]
             if c.outcome != outcome or c.part_of or c.cumulative or c.repeat_of is not None:
                 continue
+            if cands[k].sentence == cands[lead].sentence or cands[k].others:
+                continue  # groups in the lead's own sentence add up ("four women and three men"); "five more"
             if c.best >= counts[lead].best or total + c.best > counts[lead].best:
                 break
             total += c.best
@@ -734,6 +779,7 @@ def _mark_repeats(counts: list[CountMention], cands: list[_Cand]) -> None:
                 continue  # two named people are two people
             same = (
                 p.best == c.best
+                and (c.best > 1 or ck.definite or (c.who and c.who == p.who))
                 and (not c.who or not p.who or c.who == p.who)
                 and pk.sentence < ck.sentence
                 and not ck.others
