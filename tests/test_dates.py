@@ -123,3 +123,11 @@ def test_naive_publication_time_and_bad_type():
     assert first("Raids hit the town on Sunday.", datetime(2024, 12, 2, 12, 0)).date == date(2024, 12, 1)
     with pytest.raises(TypeError):
         dates.find(nlp.parse("on Sunday"), "2024-12-02")
+
+
+def test_dateline_with_a_dash():
+    m = first(
+        "KABUL, Sept. 3 -- Fighters overran two checkpoints.",
+        datetime.fromisoformat("2021-09-05T10:00:00+04:30"),
+    )
+    assert m.date == date(2021, 9, 3)

@@ -16,11 +16,15 @@ def counts(text: str):
 
 
 def incident_killed(found) -> int:
-    """What an incident's fatalities add up to: killed counts that are not parts, periods or restatements."""
+    """What an incident's fatalities add up to: killed counts that are not parts, periods, restatements or
+    details of a lead total."""
     return sum(
         c.best
         for c in found
-        if c.outcome == "killed" and not (c.part_of or c.cumulative or c.repeat_of is not None)
+        if c.outcome == "killed"
+        and not (c.part_of or c.cumulative)
+        and c.repeat_of is None
+        and c.within is None
     )
 
 
@@ -213,3 +217,53 @@ def test_death_toll_wording():
 
 def test_markup_left_in_scraped_text_does_not_break_a_phrase():
     assert incident_killed(counts("A car bomb <b>killed</b> six people outside the ministry.")) == 6
+
+
+def test_people_who_speak_are_sources_not_victims():
+    found = counts("Gunmen shot dead four traders at the market, a police officer and a nurse said.")
+    assert incident_killed(found) == 4
+
+
+def test_groups_between_dashes_or_in_brackets_are_parts():
+    assert incident_killed(counts("Nine people - seven pupils and two teachers - died in the fire.")) == 9
+    assert (
+        incident_killed(counts("Twelve villagers were killed (residents put the figure at 30) on Monday."))
+        == 12
+    )
+
+
+def test_perpetrators_of_an_active_perfect_are_not_counted():
+    assert incident_killed(counts("Three gunmen shot dead a village chief on Friday.")) == 1
+    assert incident_killed(counts("Militants have killed 14 farmers near the river.")) == 14
+
+
+def test_one_of_a_group():
+    assert incident_killed(counts("One of the guards at the depot was killed in the blast.")) == 1
+
+
+def test_pronoun_victim():
+    assert incident_killed(counts("He was shot dead outside his home on Tuesday.")) == 1
+
+
+def test_named_victim_and_apposition_are_one_person():
+    found = counts("Gunmen shot dead Ahmed Musa, a local councillor, in his shop on Sunday.")
+    assert incident_killed(found) == 1
+
+
+def test_details_after_a_lead_total_point_at_it():
+    found = counts(
+        "At least 25 people were killed in air raids across the province on Sunday. "
+        "In the provincial capital, seven people died when a market was hit."
+    )
+    assert [c.within for c in found] == [None, 0]
+    assert incident_killed(found) == 25
+
+
+def test_groups_in_one_sentence_add_up_even_in_the_lead():
+    assert incident_killed(counts("Four civilians and three off-duty officers were killed at a bar.")) == 7
+
+
+def test_a_day_is_an_incident_but_a_week_is_a_period():
+    day = counts("Five civilians were killed over the past 24 hours in the city.")
+    week = counts("Five civilians were killed over the past week in the city.")
+    assert [c.cumulative for c in day] == [False] and [c.cumulative for c in week] == [True]
