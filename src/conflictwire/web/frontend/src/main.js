@@ -473,7 +473,7 @@ async function refresh({ keepTimeline = false } = {}) {
     if (firstFit && events.some((e) => e.latitude !== null && e.latitude !== undefined)) {
       firstFit = false;
       const b = clusters.getBounds();
-      if (b.isValid()) map.fitBounds(b.pad(0.3), { maxZoom: 7 });
+      if (b.isValid()) map.fitBounds(b.pad(0.3), { maxZoom: 7, animate: false });
     }
   } catch (err) {
     showError(err);
