@@ -395,3 +395,24 @@ def test_read_index_stats_match_the_store(synthetic):
         theirs = backend.stats(EventFilters(**{k: v for k, v in f.items() if k != "text"}, q=f.get("text")))
         for key in ("events", "fatalities", "by_week", "by_type", "by_admin1", "by_actor", "by_country"):
             assert mine[key] == theirs[key], (f, key)
+
+
+def test_backend_answers_the_same_before_and_after_its_index_is_built(seeded_db, tmp_path):
+    import shutil
+
+    from conflictwire.api.app import event_filters
+    from conflictwire.api.backend import Backend
+
+    path = tmp_path / "copy.duckdb"
+    shutil.copy(seeded_db, path)
+    slow = Backend(path, use_index=False)  # every answer from Store.events / Store.stats
+    try:
+        fast = Backend(store=slow.store)  # the same database through the read index
+        assert fast.index_ready and not slow.index_ready
+        for params in ({}, {"country": "Sudan"}, {"q": "market"}, {"event_type": ["Battles"]}):
+            f = event_filters(**params)
+            for sort in ("-event_date", "fatalities", "country"):
+                assert fast.events(f, sort, 4, 1) == slow.events(f, sort, 4, 1), (params, sort)
+            assert fast.stats(f) == slow.stats(f), params
+    finally:
+        slow.close()
