@@ -424,3 +424,25 @@ def test_a_base_handed_over_is_a_non_violent_transfer():
 def test_people_intercepted_are_arrested():
     text = "Border police intercepted nine suspected militants travelling towards the capital."
     assert sub_of(text) == "Arrests"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A statement signed by the police spokesman gave no further details.",
+        "The meeting discussed the prevention of communal clashes between farmers and herders.",
+        "The report said a criminal mob controls the fuel trade in the port.",
+    ],
+)
+def test_everyday_words_that_resemble_triggers_make_no_event(text):
+    assert first(text) is None
+
+
+def test_gunmen_opening_fire_on_a_checkpoint_set_up_no_base():
+    text = "Gunmen opened machine-gun fire on an army checkpoint outside the town."
+    assert sub_of(text) == "Armed clash"
+
+
+def test_arms_also_seized_are_disrupted_weapons():
+    text = "Fourteen fighters were killed and a number of arms were also seized in the raid."
+    assert any(t.sub_event_type == "Disrupted weapons use" for t in triggers(text))

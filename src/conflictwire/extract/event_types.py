@@ -219,7 +219,8 @@ def _is_passive(doc, start: int, end: int, sent: _Sentence) -> bool:
 
 
 _PASSIVE = frozenset({"was", "were", "been", "being", "is", "are", "got", "get", "gets"})
-_AUXILIARY = _PASSIVE | {"have", "has", "had", "be"}
+# auxiliaries and the adverbs that sit among them ("arms were also seized", "have reportedly been found")
+_AUXILIARY = _PASSIVE | {"have", "has", "had", "be", "also", "reportedly", "allegedly", "later", "then"}
 _INSTRUMENT = frozenset({"with", "using", "by", "via"})
 _SPEECH = frozenset(
     {
