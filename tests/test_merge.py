@@ -121,6 +121,15 @@ def test_compatible_precisions_sub_types_and_actors_merge():
     assert len(merged) == 1 and merged[0].grade == "contested"
 
 
+def test_events_placed_only_in_a_country_never_merge():
+    # "Syria" with the capital as its point would otherwise sit within reach of Damascus events and of each other.
+    vague = dict(location="Syria", admin1="", latitude=33.51, longitude=36.29, geo_precision=3)
+    assert not same_incident(ev("r1", killed=2, **vague), ev("r2", killed=2, **vague))
+    nowhere = dict(location="", admin1="", latitude=None, longitude=None, geo_precision=None)
+    assert not same_incident(ev("r1", killed=2, **nowhere), ev("r2", killed=2, **nowhere))
+    assert not same_incident(ev("r1", killed=2, **vague), ev("r2", killed=2))
+
+
 def test_events_of_one_report_never_merge():
     a = ev("r1", killed=3)
     b = ev("r1", killed=3)

@@ -90,8 +90,17 @@ def dates_compatible(a: Event, b: Event) -> bool:
     return a0 <= b1 and b0 <= a1
 
 
+def country_level(e: Event) -> bool:
+    """Placed only in a country (or nowhere): too vague to be the same incident as anything."""
+    if e.admin1:
+        return False
+    return not e.location or _same(e.location, e.country) or (e.latitude is None and not e.admin2)
+
+
 def places_compatible(a: Event, b: Event) -> bool:
     if _differ(a.iso, b.iso) or _differ(a.country, b.country):
+        return False
+    if country_level(a) or country_level(b):
         return False
     pa, pb = a.geo_precision or 1, b.geo_precision or 1
     coarse = max(pa, pb)
