@@ -214,3 +214,21 @@ def test_government_before_an_attack_word_is_the_state_force_of_the_report():
     text = "Government artillery shelled the town of Atarib in Syria. The government said it would respond."
     ms = found(text)
     assert [(m.text, m.name) for m in ms] == [("Government", "Military Forces of Syria (2000-2024)")]
+
+
+def test_hard_cases_from_error_analysis_on_coder_notes():
+    # A group telling of its own attack is its author.
+    ms = found("In Sagaing Region, the Kani PDF reported that they bombed a telecom tower.")
+    assert (ms[0].name, ms[0].role) == ("People's Defense Force - Kani", "agent")
+    # Forces reacting after the blast, or guarding what was hit, are not its authors.
+    text = (
+        "A bomb went off at a checkpoint guarded by the military and police in Mon State. "
+        "After the explosion, soldiers opened fire and searched nearby houses."
+    )
+    assert [m.role for m in found(text)] == ["other", "other", "other"]
+    # Unnamed local groups take ACLED's Myanmar names.
+    ms = found("A local defense group ambushed a junta convoy in Kale township, Sagaing Region.")
+    assert ms[0].name == "Unidentified Local Defense Forces (Myanmar)"
+    assert ms[1].name == "Military Forces of Myanmar (2021-)" and ms[1].role == "target"
+    ms = found("An unknown armed group threw a grenade at a ward office in Yangon Region.")
+    assert (ms[0].name, ms[0].inter, ms[0].role) == ("Unidentified Armed Group (Myanmar)", 3, "agent")
