@@ -446,3 +446,12 @@ def test_gunmen_opening_fire_on_a_checkpoint_set_up_no_base():
 def test_arms_also_seized_are_disrupted_weapons():
     text = "Fourteen fighters were killed and a number of arms were also seized in the raid."
     assert any(t.sub_event_type == "Disrupted weapons use" for t in triggers(text))
+
+
+def test_the_month_march_is_not_a_protest():
+    text = "Since 24 March, the monitor has documented the killing of 300 soldiers in desert ambushes."
+    assert sub_of(text) != "Excessive force against protesters"
+
+
+def test_a_body_handed_over_is_no_transfer_of_territory():
+    assert first("The body was handed over to his family on Sunday.") is None
