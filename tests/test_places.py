@@ -239,3 +239,14 @@ def test_district_in_the_parentheses_gives_admin2_to_the_places_of_that_sentence
     assert town.near is True and town.geo_precision == 2
     assert town.admin2 == "Kyaukme"
     assert by_text(found, "Shan State").admin2 == ""
+
+
+def test_a_village_named_like_one_in_another_region_is_not_moved_there():
+    # GeoNames has a Kyaung Kone near Yangon; this one is in Kachin State, which the gazetteer does not list.
+    found = find(
+        "Mortar rounds hit Kyaung Kone village (Shwegu Township, Bhamo District, Kachin State) at dawn."
+    )
+    assert all(p.admin1 == "Kachin" for p in found if p.kind != "country"), [
+        (p.text, p.admin1) for p in found
+    ]
+    assert by_text(found, "Kachin State").geo_precision == 3

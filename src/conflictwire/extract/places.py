@@ -467,7 +467,8 @@ def _fuzzy_spans(doc, gaz, spans: list[_Span], info: _DocInfo, countries: list[s
         span = _Span(i, j, doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text), best[0], ids, sent_no)
         span.fuzzy = True
         _context(doc, span)
-        found.append(span)
+        if not _piece_of_longer_name(doc, span, info):
+            found.append(span)
     return found
 
 
@@ -570,13 +571,15 @@ def find(doc) -> list[PlaceMention]:
         row = rows[span.choice]
         if row[gz.KIND] != "country" and (len(span.ids) == 1 or row[gz.CC] == top):
             anchors.append((row[gz.LAT], row[gz.LON], span.start))
-    out: list[PlaceMention] = []
-    sent_of: list[int] = []
-    district: list[bool] = []
     for span in kept:
         if len(span.ids) > 1 and anchors:
             others = [(a, b) for a, b, s in anchors if s != span.start]
             span.choice = _choose(gaz, span, ctx, top, others)
+    kept = _coherent(gaz, kept, info)
+    out: list[PlaceMention] = []
+    sent_of: list[int] = []
+    district: list[bool] = []
+    for span in kept:
         row = rows[span.choice]
         # A small namesake in a country the report never names is a coincidence of spelling, not the place.
         if (
@@ -624,6 +627,50 @@ def find(doc) -> list[PlaceMention]:
         district.append(span.j < len(doc) and doc[span.j].lower_ == "district" and kind in {"region", "town"})
     _admin2_from_districts(out, sent_of, district)
     return out
+
+
+def _fits(r, regions, locals_) -> bool:
+    """In the admin1 region and within 100 km of the township/district that the same sentence names."""
+    ok_region = not regions or any(
+        r[gz.CC] == g[gz.CC] and r[gz.ADMIN1].startswith(g[gz.ADMIN1]) for g in regions
+    )
+    ok_local = not locals_ or any(
+        gz.haversine_km(r[gz.LAT], r[gz.LON], g[gz.LAT], g[gz.LON]) <= 100 for g in locals_
+    )
+    return ok_region and ok_local
+
+
+def _coherent(gaz, kept: list[_Span], info: _DocInfo) -> list[_Span]:
+    """A village must sit where its sentence says: "in X village (Y Township, Z Region)" with X found only in
+    another region is a namesake; the township is what we know (and what ACLED falls back to)."""
+    rows = gaz.rows
+    by_sent: dict[int, list[_Span]] = {}
+    for span in kept:
+        by_sent.setdefault(info.sent_start[span.i], []).append(span)
+    drop = set()
+    for spans in by_sent.values():
+        regions = [
+            rows[s.choice]
+            for s in spans
+            if rows[s.choice][gz.KIND] == "region"
+            and rows[s.choice][gz.PRECISION] == 3
+            and s.noun in ADMIN_NOUNS
+        ]
+        locals_ = [rows[s.choice] for s in spans if s.noun in LOCAL_NOUNS]
+        if not regions and not locals_:
+            continue
+        for s in spans:
+            row = rows[s.choice]
+            if row[gz.KIND] not in {"town", "site"} or s.noun in LOCAL_NOUNS or row[gz.POP] >= 50_000:
+                continue
+            if _fits(row, regions, locals_):
+                continue
+            better = [r for r in s.ids if _fits(rows[r], regions, locals_)]
+            if better:
+                s.choice = max(better, key=lambda r: rows[r][gz.POP])
+            else:
+                drop.add(id(s))
+    return [s for s in kept if id(s) not in drop]
 
 
 def _admin2_from_districts(out: list[PlaceMention], sent_of: list[int], district: list[bool]) -> None:
