@@ -159,7 +159,12 @@ class _Item:
         return not self.key.startswith(("verb:", "cue:"))
 
 
-_ITEMS: dict[int, tuple] = {}  # the items of the report being read, for coreference within a sentence
+# The report's items ride on the Doc itself (not a module global), so threads reading other reports are safe.
+_ITEMS_KEY = "conflictwire.sources.items"
+
+
+def _doc_items(doc) -> list:
+    return doc.user_data.get(_ITEMS_KEY, [])
 
 
 def _items(doc) -> list[_Item]:
@@ -250,7 +255,7 @@ def _country_before(doc, start: int) -> str:
 def _sentence_country(doc, item: _Item) -> str:
     """A country named in the same sentence ("the army said ... in Mali"): nearer than the report's."""
     sent = doc[item.start].sent
-    for other in _ITEMS.get(id(doc), (None, []))[1]:
+    for other in _doc_items(doc):
         if sent.start <= other.start < sent.end and other.key.startswith("country:"):
             return other.key.split(":", 1)[1]
     return ""
@@ -288,8 +293,7 @@ def find(doc, outlet: str = "", country: str = "") -> list[Attribution]:
     ``country`` is the report's main country when known (else read from the text)."""
     lex = lexicon()
     items = _items(doc)
-    _ITEMS.clear()
-    _ITEMS[id(doc)] = (doc, items)
+    doc.user_data[_ITEMS_KEY] = items
     country = country or report_country(doc)
     out: list[Attribution] = []
     last_named: list[_Said] = []  # sources credited so far, for "the group reported"
@@ -362,6 +366,7 @@ def find(doc, outlet: str = "", country: str = "") -> list[Attribution]:
             )
             if name not in ("Residents", "Witnesses") and not name.endswith(("army", "military", "police")):
                 last_named.append(said)
+    doc.user_data.pop(_ITEMS_KEY, None)
     return out
 
 
@@ -417,7 +422,7 @@ def _resolve(doc, item: _Item, country: str, last_named: list[_Said]) -> _Said |
     pronoun = words[0] in ("it", "they", "its", "their") or head in ("spokesman", "spokesperson")
     if pronoun:
         sent = doc[item.start].sent
-        for other in reversed(_ITEMS.get(id(doc), (None, []))[1]):
+        for other in reversed(_doc_items(doc)):
             if other.end > item.start or other.start < sent.start or not other.is_source:
                 continue
             if not other.key.startswith("ent:") and lexicon().sources[other.key].coref:
