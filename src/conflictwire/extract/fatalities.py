@@ -216,12 +216,14 @@ def _outcome_after(toks: list[Tok], k: int) -> _Found | None:
     aux_seen = hedged = relative = False
     while k < n and steps < 8:
         m = lex.after.at(toks, k)
+        a = lex.aux.at(toks, k)
+        if m and a and len(a[0]) > len(m[0]):
+            m = None  # "were abducted and killed": the last verb tells the outcome
         if m:
             end = k + len(m[0])
             if not aux_seen and m[0][0] in _TRANSITIVE and end < n and _object_follows(toks, end):
                 return None
             return _Found(m[1], end, hedged, relative, not aux_seen)
-        a = lex.aux.at(toks, k)
         if a and a[0][0] in _NEEDS_PASSIVE and not aux_seen:
             return None
         if a:
@@ -265,7 +267,7 @@ _BE = {"was", "were", "is", "are", "been", "be", "being", "got", "get", "were fo
 _NEEDS_PASSIVE = {"said", "reported", "believed", "feared", "thought", "confirmed", "found", "to"}
 _NOT_AUX = {"who", "that", "which", "they", "them", "of", "whom", "people", "person", "persons", "others"}
 _TIME_WORDS = {
-    "weekend", "week", "yesterday", "today", "overnight", "tonight", "recently", "earlier", "later", "night", "morning",
+    "this", "weekend", "week", "yesterday", "today", "overnight", "tonight", "recently", "earlier", "later", "night", "morning",
     "afternoon", "evening", "last", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
     "sunday",
 }  # fmt: skip
@@ -338,6 +340,11 @@ def _singular_at(toks: list[Tok], i: int) -> tuple[int, str] | None:
     return None
 
 
+_HONORIFICS = {
+    "mr", "mrs", "ms", "dr", "prof", "professor", "chief", "alhaji", "alhaja", "sheikh", "mullah", "mawlawi",
+    "maulvi", "gen", "general", "col", "colonel", "capt", "captain", "lt", "maj", "major", "sgt", "engr", "rev",
+    "father", "brother", "sister", "hajiya", "haji", "imam", "pastor", "bishop", "senator", "hon", "sir",
+}  # fmt: skip
 _SPEECH = {
     "said",
     "says",
@@ -440,7 +447,16 @@ def _candidate(toks: list[Tok], i: int, persons: dict[int, int]) -> tuple[_Cand 
         end_char = persons[tok.start]
         head_end = next((k for k in range(i, n) if toks[k].start >= end_char), n)
         if toks[head_end - 1].low.endswith("'s") or (head_end < n and toks[head_end].low in ("'", "'s")):
-            return None, head_end  # "Gesey's bodyguards": the name owns the people counted
+            # "Gesey's bodyguards": the name owns the people counted; "Ayiemba's mother": one person
+            if head_end < n and toks[head_end].low in lex.singular and not toks[head_end].low.endswith("s"):
+                head_end += 1
+            else:
+                return None, head_end
+        while i and (
+            toks[i - 1].low in _HONORIFICS
+            or (i >= 2 and toks[i - 1].low == "." and toks[i - 2].low in _HONORIFICS)
+        ):
+            i -= 1  # "killed Mr Morris Jonathan"
         num = numbers.Number(i, head_end, 1, 1, 1, word="<person>")
         who, has_head, others, definite = "", True, False, True
     elif tok.low in _SUBJECT_PRONOUNS or (
