@@ -3,6 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DB ?= demo.duckdb
+PORT ?= 8000
 STAMP := $(VENV)/.installed
 
 .PHONY: install run test lint web browser-deps clean
@@ -28,6 +29,8 @@ browser-deps:
 run: install
 	$(BIN)/conflictwire ingest demo/reports --db $(DB)
 	$(BIN)/conflictwire events --db $(DB) --limit 20
+	@echo "conflictwire: dashboard at http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
+	$(BIN)/conflictwire serve --db $(DB) --port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
