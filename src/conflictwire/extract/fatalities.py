@@ -444,6 +444,12 @@ def _candidate(toks: list[Tok], i: int, persons: dict[int, int]) -> tuple[_Cand 
     definite = sg_loose = False
     if tok.start in persons:
         # a named person ("gunmen shot dead Ali Hassan", "Ali Hassan was killed"): one, definite
+        if (
+            i
+            and toks[i - 1].low in _PREPOSITIONS | {"by", "with", "for", "to"}
+            and not _outcome_before(toks, i)
+        ):
+            return None, i + 1  # "the camps of Kabkabiya", "in Kogi State": not a victim
         end_char = persons[tok.start]
         head_end = next((k for k in range(i, n) if toks[k].start >= end_char), n)
         if toks[head_end - 1].low.endswith("'s") or (head_end < n and toks[head_end].low in ("'", "'s")):
@@ -717,7 +723,7 @@ def find(doc) -> list[CountMention]:
         cumulative = _is_cumulative(sent.lower())
         for c in _sentence_counts(toks, persons):
             start, end = toks[c.a].start, toks[max(c.end, c.b) - 1].end
-            c.key = text[toks[c.a].start : toks[c.head_end - 1].end].split()[-1].lower() if c.definite else ""
+            c.key = text[toks[c.a].start : toks[c.head_end - 1].end].split()[-1].lower()
             c.after_comma = c.a > 0 and toks[c.a - 1].low in (",", "(")
             c.sentence = sent_no
             out.append(
@@ -791,11 +797,11 @@ def _mark_repeats(counts: list[CountMention], cands: list[_Cand]) -> None:
             p, pk = counts[p_idx], cands[p_idx]
             if p.part_of or p.outcome != c.outcome or p.cumulative != c.cumulative or p.repeat_of is not None:
                 continue
-            if ck.kind == pk.kind == "person" and ck.key != pk.key:
+            if ck.kind == pk.kind == "person" and ck.key != pk.key:  # keys: last word of the name
                 continue  # two named people are two people
             same = (
                 p.best == c.best
-                and (c.best > 1 or ck.definite or (c.who and c.who == p.who))
+                and (c.best > 1 or ck.definite or (c.who and c.who == p.who) or ck.key == pk.key)
                 and (not c.who or not p.who or c.who == p.who)
                 and pk.sentence < ck.sentence
                 and not ck.others
