@@ -652,9 +652,9 @@ class _Draft:
     killed_best: int = 0
     killed_high: int = 0
     trigger_words: list[str] = field(default_factory=list)
-    extra_sents: list[int] = field(
-        default_factory=list
-    )  # sentences that speak of it without telling it (denials)
+    # Sentences that speak of it without telling it (denials).
+    extra_sents: list[int] = field(default_factory=list)
+    generic: bool = False  # started from a vague telling only ("killed", "the attack")
 
     @classmethod
     def start(cls, c: Candidate, place: PlaceMention | None) -> _Draft:

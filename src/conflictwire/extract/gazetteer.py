@@ -34,7 +34,7 @@ from rapidfuzz import fuzz
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 DATA_FILES = ("admin1.csv", "admin1_parts.csv", "gazetteer_supplement.csv", "places_countries.csv")
-FORMAT = 3  # bump when the index layout changes
+FORMAT = 4  # bump when the index layout changes
 
 NAME, CC, ADMIN1, ADMIN2, LAT, LON, POP, KIND, PRECISION, CAPITAL_OF = range(10)
 
@@ -58,6 +58,7 @@ class Gazetteer:
     countries: dict[str, tuple[str, int]]
     by_country: dict[str, tuple[str, ...]]
     demonyms: dict[str, str]  # normalised demonym ("syrian") -> iso2: country context, never a place
+    prefixes: frozenset[str]  # "sheikh" for "sheikh najjar": keys that longer names continue
     admin1_parts: dict[tuple[str, str], list[tuple[str, float, float]]]
 
     def candidates(self, key: str) -> tuple[int, ...]:
@@ -235,6 +236,12 @@ def build() -> Gazetteer:
         for n in (r["name"], *_aliases(r.get("aliases", ""))):
             add_key(norm(n), rid)
 
+    # Word prefixes of multi-word names: the n-gram scan stops as soon as no name can continue.
+    prefixes = set()
+    for k in keys:
+        words = k.split(" ")
+        for n in range(1, len(words)):
+            prefixes.add(" ".join(words[:n]))
     by_country: dict[str, list[str]] = {}
     for k, ids in keys.items():
         for cc in {rows[i][CC] for i in ids}:
@@ -246,6 +253,7 @@ def build() -> Gazetteer:
         countries=countries,
         by_country={cc: tuple(v) for cc, v in by_country.items()},
         demonyms=demonyms,
+        prefixes=frozenset(prefixes),
         admin1_parts=parts,
     )
 

@@ -25,6 +25,8 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
+from spacy.attrs import IDX, IS_ALPHA, IS_LOWER, IS_PUNCT, IS_SPACE, LOWER, ORTH, SPACY
+
 from . import gazetteer as gz
 from .mentions import PlaceMention
 
@@ -156,8 +158,8 @@ def _capitalised(text: str) -> bool:
 
 def _scan(info: _DocInfo, gaz, demonyms_found: Counter) -> list[_Span]:
     """Longest exact gazetteer matches over n-grams starting at capitalised tokens, within sentences."""
-    keys = gaz.keys
-    texts, lowers, ws, idx, punct = info.texts, info.lowers, info.ws, info.idx, info.punct
+    keys, prefixes = gaz.keys, gaz.prefixes
+    texts, lowers, idx, punct = info.texts, info.lowers, info.idx, info.punct
     spans: list[_Span] = []
     for sent_no, (s_start, s_end) in enumerate(info.sents):
         k = s_start
@@ -172,7 +174,7 @@ def _scan(info: _DocInfo, gaz, demonyms_found: Counter) -> list[_Span]:
             best = None
             for m in range(k, min(s_end, k + MAX_TOKENS)):
                 t = texts[m]
-                if m > k and ((punct[m] and t not in _JOINERS) or "\n" in ws[m - 1]):
+                if m > k and punct[m] and t not in _JOINERS:
                     break  # names do not run across punctuation or line breaks
                 nt = _norm_token(t)
                 if nt:
@@ -182,6 +184,8 @@ def _scan(info: _DocInfo, gaz, demonyms_found: Counter) -> list[_Span]:
                 key = " ".join(parts)
                 if key in keys and (m > k or cap):
                     best = (m, key)
+                if key not in prefixes:
+                    break  # no longer name starts like this
             if best is None:
                 if cap:
                     dem = gaz.demonyms.get(_norm_token(text))
@@ -240,12 +244,15 @@ class _DocInfo:
 
     def __init__(self, doc):
         self.text = doc.text  # Doc.text joins every token on each access
-        toks = list(doc)
-        self.texts = [t.text for t in toks]
-        self.lowers = [t.lower_ for t in toks]
-        self.ws = [t.whitespace_ for t in toks]
-        self.idx = [t.idx for t in toks]
-        self.punct = [t.is_punct for t in toks]
+        # one array copy instead of a Token object per attribute read
+        arr = doc.to_array([ORTH, LOWER, IDX, IS_PUNCT, IS_SPACE, IS_ALPHA, IS_LOWER, SPACY]).tolist()
+        strings = doc.vocab.strings
+        self.texts = [strings[a[0]] for a in arr]
+        self.lowers = [strings[a[1]] for a in arr]
+        self.idx = [a[2] for a in arr]
+        # whitespace tokens ("\n") break names like punctuation does
+        self.punct = [bool(a[3] or a[4]) for a in arr]
+        self.ws = [" " if a[7] else "" for a in arr]
         self.ents = [(e.start, e.end, e.label_) for e in doc.ents]
         self.sents = [(s.start, s.end) for s in doc.sents]
         self.sent_start = [0] * len(doc)
@@ -254,7 +261,7 @@ class _DocInfo:
             for t in range(a, b):
                 self.sent_start[t] = a
                 self.sent_end[t] = b
-        self.lower_words = {t.text for t in toks if t.is_lower and t.is_alpha}
+        self.lower_words = {self.texts[i] for i, a in enumerate(arr) if a[6] and a[5]}
         self.covered: set[int] = set()
 
 
