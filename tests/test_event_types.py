@@ -455,3 +455,17 @@ def test_the_month_march_is_not_a_protest():
 
 def test_a_body_handed_over_is_no_transfer_of_territory():
     assert first("The body was handed over to his family on Sunday.") is None
+
+
+def test_fighting_that_erupted_is_no_volcano():
+    text = "About twenty people were killed when fighting erupted between two villages over farmland."
+    assert sub_of(text) == "Armed clash"
+
+
+def test_blame_told_with_the_event_leaves_the_event():
+    text = "Ten civilians were killed in shelling of a market, officials said, blaming the rebels."
+    assert sub_of(text) == "Shelling/artillery/missile attack"
+
+
+def test_bodies_found_are_not_arrests():
+    assert sub_of("The bodies of six men were found with gunshot wounds outside the village.") != "Arrests"
