@@ -469,3 +469,9 @@ def test_blame_told_with_the_event_leaves_the_event():
 
 def test_bodies_found_are_not_arrests():
     assert sub_of("The bodies of six men were found with gunshot wounds outside the village.") != "Arrests"
+
+
+def test_entering_a_city_is_not_generic():
+    # the linker reads weights below 0.5 as generic words that join the event before them
+    best = first("Insurgents pushed into the western districts of the city late on Friday.")
+    assert best.sub_event_type == "Non-state actor overtakes territory" and best.weight >= 0.5
