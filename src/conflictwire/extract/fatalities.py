@@ -777,6 +777,8 @@ def _mark_within(counts: list[CountMention], cands: list[_Cand]) -> None:
                 continue
             if cands[k].sentence == cands[lead].sentence or cands[k].others:
                 continue  # groups in the lead's own sentence add up ("four women and three men"); "five more"
+            if c.who in ("soldiers", "fighters") and c.who != counts[lead].who:
+                continue  # "many of its soldiers were killed" after "25 people died in air raids": other people
             if c.best >= counts[lead].best or total + c.best > counts[lead].best:
                 break
             total += c.best
