@@ -20,10 +20,11 @@ from __future__ import annotations
 import bisect
 import functools
 import hashlib
+import math
 import re
 import tomllib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from importlib import resources
 
@@ -64,6 +65,9 @@ def _lexicon() -> dict:
         lex[key] = re.compile(rf"\b(?:{words})\b", re.I)
     return lex
 
+
+# "the attack", "this assault": a word that points back to an event already told.
+_ANAPHORA = re.compile(r"\b(?:the|this|that|these|those|its|their)\s+(?:[\w-]+\s+)?$", re.I)
 
 # Between two places of one list ("Idlib, Saraqib and Ariha", "in and around Idlib, as well as areas near Aleppo").
 _LIST_GAP = re.compile(
@@ -151,6 +155,24 @@ def _nearest(mentions, pos: int, after_bias: float = 0.8):
         if best_d is None or d < best_d:
             best, best_d = m, d
     return best
+
+
+def _same_place(a: PlaceMention, b: PlaceMention, km: float = 15.0) -> bool:
+    """One name, or two names for one spot ("Kyiv" the city and "Kyiv City" the region around it)."""
+    if a.name.lower() == b.name.lower():
+        return True
+    if a.kind not in FINE_KINDS or b.kind not in FINE_KINDS:
+        return False  # a province and a town in it are not one place
+    if None in (a.latitude, a.longitude, b.latitude, b.longitude):
+        return False
+    return _km(a.latitude, a.longitude, b.latitude, b.longitude) <= km
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
 def _place_key(p: PlaceMention | None) -> tuple:
@@ -269,7 +291,8 @@ def assemble(report: Report, doc, found: Mentions) -> tuple[list[Event], list[To
             for c in counts
         ):
             tolls_src.append(si)
-        if not trigs or background or _is_trend(sent, dates, counts):
+        denial = any(a.stance == "deny" for a in attrib_by.get(si, []))  # speaks of an event told elsewhere
+        if not trigs or background or denial or _is_trend(sent, dates, counts):
             continue
         trig = max(trigs, key=lambda t: (t.weight, -t.start))
         generic = all(t.text.lower() in lex["generic"] or t.weight < 0.5 for t in trigs)
@@ -300,7 +323,7 @@ def assemble(report: Report, doc, found: Mentions) -> tuple[list[Event], list[To
         d = _nearest(own_dates, trig.start) if own_dates else None
 
         # Who did it and to whom; the one who tells it ("police said") is a source, not an actor.
-        told = [(a.start, a.end) for a in attrib_by.get(si, [])]
+        told = [(a.start, a.end) for a in attrib_by.get(si, []) if not (a.stance == "claim" and a.party)]
         armed = [
             a
             for a in actors_by.get(si, [])
@@ -323,6 +346,9 @@ def assemble(report: Report, doc, found: Mentions) -> tuple[list[Event], list[To
         actors2 += [a for a in armed if a.kind == "civilians" and a not in actors1 and a not in actors2]
 
         killed = _killed(counts)
+        if any(a.stance == "claim" and a.party for a in attrib_by.get(si, [])):
+            # A party's claim of the toll it inflicted is not a credible figure: it can only raise the high end.
+            killed = [replace(k, low=0, best=0, high=max(k.high, k.best)) for k in killed]
         victims = [c for c in counts if c.outcome in ("killed", "injured") and c.who]
         cands.append(
             Candidate(
@@ -406,6 +432,7 @@ def assemble(report: Report, doc, found: Mentions) -> tuple[list[Event], list[To
     spread_later: list[Candidate] = []
     restate_later: list[Candidate] = []
     recent_by_para: dict[int, list[_Draft]] = {}
+    recent_all: list[_Draft] = []
     for c in cands:
         para = sents[c.sent].para
         if c.spread:
@@ -420,16 +447,29 @@ def assemble(report: Report, doc, found: Mentions) -> tuple[list[Event], list[To
             host = next(
                 (
                     d
-                    for d in reversed(recent[-3:])
-                    if d.event_type in VIOLENT
+                    for d in reversed(recent_all)
+                    if max(d.sents) >= c.sent - 3
+                    and d.event_type in VIOLENT
                     and d.sub_event_type not in TERRITORY
-                    and (not c.place_own or d.place is None or d.place.name.lower() == c.place.name.lower())
+                    and (not c.place_own or d.place is None or _same_place(d.place, c.place))
                 ),
                 None,
             )
+            if host is None and _ANAPHORA.search(text[max(0, c.trigger.start - 20) : c.trigger.start]):
+                # "claimed the attack", "in the assault": the violent event already told, wherever it was.
+                host = next(
+                    (
+                        d
+                        for d in reversed(events)
+                        if d.event_type in VIOLENT and d.sub_event_type not in TERRITORY
+                    ),
+                    None,
+                )
             if host is not None:
                 host.absorb(c, lex, text)
                 continue
+            if not c.killed and (c.place is None or c.place.kind in ("country", "region")):
+                continue  # "the group has carried out attacks across the country": nothing to code
         splits = c.places if c.trigger.sub_event_type in TERRITORY and len(c.places) > 1 else [c.place]
         for p in splits:
             target = next(
@@ -446,8 +486,34 @@ def assemble(report: Report, doc, found: Mentions) -> tuple[list[Event], list[To
                 target.absorb(c, lex, text)
             else:
                 target = _Draft.start(c, p)
+                target.generic = c.generic
                 events.append(target)
             recent.append(target)
+            recent_all.append(target)
+
+    # A vague telling ("12 people were killed in Kharkiv") told apart from the strike it belongs to (another
+    # paragraph, the headline) joins the specific violent event of that day at that place.
+    for e in list(events):
+        if not e.generic:
+            continue
+        host = next(
+            (
+                o
+                for o in sorted(events, key=lambda o: (o.generic, min(o.sents)))
+                if o is not e
+                and (not o.generic or min(o.sents) < min(e.sents))
+                and o.event_type in VIOLENT
+                and o.sub_event_type not in TERRITORY
+                and _day(o.date) == _day(e.date)
+                and o.place is not None
+                and e.place is not None
+                and _same_place(o.place, e.place)
+            ),
+            None,
+        )
+        if host is not None:
+            host.take(e)
+            events.remove(e)
 
     # An event told without a date of its own is the dated event of the same kind at the same place.
     for e in list(events):
@@ -578,7 +644,8 @@ def assemble(report: Report, doc, found: Mentions) -> tuple[list[Event], list[To
         denied_types = denied_types or {"Explosions/Remote violence", "Violence against civilians"}
         parties = {a.name for a in actors_by.get(si, []) if a.kind == "armed"}
         harmful = [e for e in events if e.event_type in denied_types]
-        targets = [e for e in harmful if {a.name for a in e.actors1} & parties] or harmful
+        # the party's own events, and those nobody is named for (the party is denying being their author)
+        targets = [e for e in harmful if not e.actors1 or {a.name for a in e.actors1} & parties] or harmful
         for e in targets:
             e.attributions += denials
             e.extra_sents.append(si)
@@ -601,6 +668,10 @@ def _killed(counts: list[CountMention]) -> list[CountMention]:
         for c in counts
         if c.outcome == "killed" and not c.part_of and not c.cumulative and c.repeat_of is None
     ]
+
+
+def _unidentified(actors: list[ActorMention]) -> bool:
+    return bool(actors) and actors[0].name.startswith("Unidentified")
 
 
 def _day(d: DateMention | None) -> date | None:
@@ -694,12 +765,12 @@ class _Draft:
                 self.set_killed(
                     max(self.killed_best, best), max(self.killed_low, low), max(self.killed_high, high)
                 )
-        if not self.place_own and c.place_own and c.place is not None:
+        if not self.place_own and c.place_own and c.place is not None and not c.generic:
             self.place, self.place_own = c.place, True
         if not self.date_own and c.date_own:
             self.date, self.date_own = c.date, True
-        if not self.actors1:
-            self.actors1 = list(c.actors1)
+        if not self.actors1 or (_unidentified(self.actors1) and c.actors1 and not _unidentified(c.actors1)):
+            self.actors1 = list(c.actors1)  # "JNIM claimed the attack": the claimant replaces "gunmen"
         self.actors2 += [a for a in c.actors2 if a.name not in {b.name for b in self.actors2}]
         self.victims += c.victims
         self.attributions += c.attributions
