@@ -505,7 +505,8 @@ def _inherit_delivery(doc, by_sent: dict[int, list[tuple[_Span, bool, bool]]], l
             if sp.nonevent or sp.entry.group not in groups or (sp.ruled and sp.sub not in _VICTIM_TYPES):
                 continue
             if doc[sp.start : sp.end].text.lower() in words:
-                sp.sub = delivery
+                # a strike told on its own ("an Israeli strike hit a house in Jabalia") is an event of its own
+                sp.sub, sp.weight = delivery, max(sp.weight, spec.get("weight", sp.weight))
 
 
 def primary(triggers: Sequence[TriggerMention] | Iterable[TriggerMention]) -> TriggerMention | None:

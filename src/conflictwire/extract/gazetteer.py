@@ -156,7 +156,8 @@ def build() -> Gazetteer:
         rows.append((c["name"], cc, a1name, "", lat, lon, int(c["population"] or 0), "town", 1, capital_of))
         names = {c["name"], *c.get("alternatenames", ())}
         primary = norm(c["name"])
-        big = int(c["population"] or 0) >= 500_000
+        pop = int(c["population"] or 0)
+        big = pop >= 500_000
         for n in names:
             k = norm(n)
             if not _LATIN.match(k) or (len(k) < 4 and n != c["name"]):
@@ -168,8 +169,10 @@ def build() -> Gazetteer:
             add_key(k, rid)
             if " " in k and (len(k) >= 7 or "-" in n) and k.count(" ") <= 2:
                 add_key(k.replace(" ", ""), rid)  # "Keng Tung" is written "Kengtung" too
-            for art in _ARTICLES:  # "Al Qamishli" is written "Qamishli" too
-                if k.startswith(art) and len(k) - len(art) >= 5:
+            for art in _ARTICLES:  # "Al Qamishli" is written "Qamishli" too ("Al Kut" "Kut": big towns only)
+                if k.startswith(art) and (
+                    len(k) - len(art) >= 5 or (pop >= 100_000 and len(k) - len(art) >= 3)
+                ):
                     add_key(k[len(art) :], rid)
 
     # Admin1 regions: the region's own point is its capital's (ACLED geo_precision 3).

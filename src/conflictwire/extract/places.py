@@ -137,6 +137,11 @@ def never_words() -> frozenset[str]:
     return frozenset(words)
 
 
+@functools.lru_cache(maxsize=50_000)
+def _primary(name: str) -> str:
+    return gz.norm(name)
+
+
 @functools.lru_cache(maxsize=200_000)
 def _norm_token(text: str) -> str:
     return gz.norm(text)
@@ -380,6 +385,8 @@ def _score(gaz, rid: int, span: _Span, ctx: Counter, top: str | None, anchors) -
         s += 1.0
     if kind == "site":
         s += 3.0  # the supplement is written for these reports' places
+    if _primary(row[gz.NAME]) == span.key:
+        s += 1.5  # Islamabad is Islamabad, not an old name of Chittagong
     if kind == "country":
         s += 4.0
     if anchors:
