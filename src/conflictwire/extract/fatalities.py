@@ -9,7 +9,13 @@ ACLED's conventions: the conservative figure is the best one ("at least 25" = 25
 vague words are coded as numbers (numbers.toml); injuries are never deaths; a subset ("including 20 children") is
 flagged ``part_of`` and a toll over a period ("since November 27", "so far this year") ``cumulative``, so that
 neither is added to an incident's fatalities. A count that restates an earlier one ("killed 5 ... the five
-victims") points at it with ``repeat_of``.
+victims") points at it with ``repeat_of``; a later, smaller figure that details the report's lead total ("at least
+25 were killed in raids on the province ... in the capital seven died") points at it with ``within``. A report's
+own incident total is therefore the sum of the best figures of killed counts with none of the four flags; a
+linker that makes the detail its own event (the seven in the capital) may still use its figure for that event.
+
+Hedged figures ("could have been killed") are dropped; people who speak ("a doctor said") are sources, not
+victims; figures before an active verb ("two gunmen killed 10") count perpetrators and are not kept.
 """
 
 from __future__ import annotations
