@@ -312,27 +312,43 @@ def _area(e: Event) -> tuple[str, str]:
     return ((e.country or str(e.iso or "")).casefold(), (e.admin1 or "").casefold())
 
 
-def _block_keys(e: Event) -> list[tuple]:
-    """Keys an incident is filed under: each day it may mean × (its grid cell, its admin1)."""
+def coarse(e: Event) -> bool:
+    """Placed no closer than a district or a province ("near" a town, a region), or without coordinates."""
+    return (e.geo_precision or 1) >= 2 or e.latitude is None or e.longitude is None
+
+
+def _days(e: Event) -> list[date]:
     d0, d1 = date_range(e)
-    days = [d0 + timedelta(days=i) for i in range((d1 - d0).days + 1)]
-    places: list[tuple] = []
+    return [d0 + timedelta(days=i) for i in range((d1 - d0).days + 1)]
+
+
+def _block_keys(e: Event) -> list[tuple]:
+    """Keys an incident is filed under: each day it may mean × its grid cell and its admin1.
+
+    Under "area" only coarse incidents: a town-level event finds town-level incidents by their cells, so a busy
+    province on a busy day does not make every new event compare with all of it.
+    """
+    places: list[tuple] = [("all", *_area(e))]
     cell = _cell(e)
     if cell is not None:
         places.append(("cell", *cell))
-    places.append(("area", *_area(e)))
-    return [(d, *p) for d in days for p in places]
+    if e.location:  # one place whose gazetteer points differ by more than a cell
+        places.append(("name", e.location.casefold()))
+    if coarse(e):
+        places.append(("area", *_area(e)))
+    return [(d, *p) for d in _days(e) for p in places]
 
 
 def _probe_keys(e: Event) -> list[tuple]:
-    """Keys to look up for an event: each day it may mean × the 3×3 cells around it and its admin1."""
-    d0, d1 = date_range(e)
-    days = [d0 + timedelta(days=i) for i in range((d1 - d0).days + 1)]
-    places: list[tuple] = [("area", *_area(e))]
+    """Keys to look up for an event: each day it may mean × the 3×3 cells around it, and the coarse incidents of
+    its admin1 (all of them when the event itself is coarse)."""
+    places: list[tuple] = [("all" if coarse(e) else "area", *_area(e))]
+    if e.location:
+        places.append(("name", e.location.casefold()))
     cell = _cell(e)
     if cell is not None:
         places += [("cell", cell[0] + i, cell[1] + j) for i in (-1, 0, 1) for j in (-1, 0, 1)]
-    return [(d, *p) for d in days for p in places]
+    return [(d, *p) for d in _days(e) for p in places]
 
 
 def merge_events(

@@ -26,7 +26,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..merge import derive, find_match, member
-from ..merge.incidents import date_range
+from ..merge.incidents import coarse, date_range
 from ..model import ACLED_COLUMNS, Event, Evidence, Extraction, Report, Toll, content_hash
 from . import schema
 
@@ -471,7 +471,13 @@ class Store:
                 m.longitude + _CANDIDATE_DEG * 1.5,
             ]
         if m.admin1:
-            place.append("(lower(admin1) = lower(?))")
+            # A town-level event looks province-wide only for coarse incidents (as merge's blocking does).
+            if coarse(m):
+                place.append("(lower(admin1) = lower(?))")
+            else:
+                place.append(
+                    "(lower(admin1) = lower(?) AND (geo_precision >= 2 OR latitude IS NULL OR longitude IS NULL))"
+                )
             pparams.append(m.admin1)
         where = "(e.event_date BETWEEN ? AND ? AND (" + " OR ".join(place) + ")) OR e.event_id = ?"
         ids = [
