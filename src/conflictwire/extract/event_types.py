@@ -10,10 +10,16 @@ matches word forms on LOWER with spaCy's ``PhraseMatcher`` and reads context fro
   regains territory vs Non-state actor overtakes territory, the victim of "killed" decides Attack vs Armed clash,
   and what happens to protesters decides among the four protest and riot sub-event types;
 - a non-event word that outweighs a sentence's violent words empties the sentence ("an earthquake killed 20");
+- a trigger told as background ("a deadly 2017 attack", "in retaliation for a chlorine attack") counts half;
+- bare "strikes" and "bombs" take the delivery (air, artillery) the report names elsewhere;
 - words just before a trigger mark it negated ("denied shelling") or hypothetical ("threatened to attack").
 
+Weights: named weapons 0.85-0.95, territory and protest words 0.75-0.85, generic violence ("killed", "attack")
+0.4, or 0.45 once the victim is known. The linker reads a sentence's strongest trigger, and below 0.5 a generic one.
+
 ``primary(triggers)`` picks the one trigger that stands for a report's first event: the strongest trigger of the
-first sentence that tells an event.
+first sentence with a live trigger, None when that sentence tells of no ACLED event; a generic first sentence gives
+way to a weapon named in the next two.
 """
 
 from __future__ import annotations
