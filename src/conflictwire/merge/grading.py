@@ -16,7 +16,7 @@ from .lexicon import party_pattern
 GRADES = ("confirmed", "fair", "weak", "contested")
 
 
-def _norm(name: str) -> str:
+def source_key(name: str) -> str:
     """A source's name for comparison: "the Omdurman Emergency Room" and "Omdurman emergency room" are one."""
     n = " ".join((name or "").casefold().replace("-", " ").split())
     return n[4:] if n.startswith("the ") else n
@@ -26,7 +26,7 @@ def _actor_names(event: Event) -> list[str]:
     names = [event.actor1, event.actor2]
     for assoc in (event.assoc_actor_1, event.assoc_actor_2):
         names += [a.strip() for a in (assoc or "").split(";")]
-    return [_norm(n) for n in names if n and n.strip()]
+    return [source_key(n) for n in names if n and n.strip()]
 
 
 @functools.lru_cache(maxsize=8192)
@@ -53,7 +53,7 @@ def is_party(name: str, stance: str, event: Event) -> bool:
     """Is this source a party to the conflict (rather than a witness, monitor or outlet)?"""
     if stance in ("claim", "deny"):
         return True  # extraction gives these stances only to parties speaking for themselves
-    n = _norm(name)
+    n = source_key(name)
     if not n:
         return False
     for actor in _actor_names(event):
@@ -94,7 +94,7 @@ def grade(
         reasons.append("denied by " + ", ".join(deniers))
     if len(named) > 1:
         reasons.append("reports name different perpetrators: " + ", ".join(named))
-    if len(claimants) > 1 and len({_norm(c) for c in claimants}) > 1:
+    if len(claimants) > 1 and len({source_key(c) for c in claimants}) > 1:
         reasons.append("competing claims by " + ", ".join(claimants))
     if reasons:
         if parties:
@@ -103,12 +103,12 @@ def grade(
     if parties:
         return "confirmed", ["acknowledged by a party to the conflict: " + ", ".join(parties)]
     reporting = [s.name for s in event.sources if s.name and s.stance == "report"]
-    outlet_names = {_norm(o) for o in outlets or [] if o}
-    named = [n for n in reporting if _norm(n) not in outlet_names]
+    outlet_names = {source_key(o) for o in outlets or [] if o}
+    named = [n for n in reporting if source_key(n) not in outlet_names]
     independent, seen = [], set()
-    for n in sorted(named or reporting, key=_norm):
-        if _norm(n) not in seen:
-            seen.add(_norm(n))
+    for n in sorted(named or reporting, key=source_key):
+        if source_key(n) not in seen:
+            seen.add(source_key(n))
             independent.append(n)
     distinct = seen
     if len(distinct) >= 2:

@@ -28,7 +28,7 @@ from datetime import date, timedelta
 
 from ..model import Event
 from .figures import best_figure, figure_of, figure_range
-from .grading import grade
+from .grading import grade, source_key
 from .lexicon import compatible_sub_types, targets_in
 
 NEAR_KM = 3.0  # two town-level places this close may be one place told two ways
@@ -256,7 +256,7 @@ def combine(base: Event, other: Event) -> Event:
             setattr(e, f, getattr(other, f))
     if not e.civilian_targeting and other.civilian_targeting:
         e.civilian_targeting = other.civilian_targeting
-    e.sources = _union(base.sources, other.sources, lambda s: (s.name.casefold(), s.stance))
+    e.sources = _union(base.sources, other.sources, lambda s: (source_key(s.name), s.stance))
     e.evidence = _union(base.evidence, other.evidence, lambda v: (v.report_id, v.start, v.end, v.text))
     e.report_ids = _union(base.report_ids, other.report_ids, lambda r: r)
     e.figures = _union(
