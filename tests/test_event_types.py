@@ -475,3 +475,7 @@ def test_entering_a_city_is_not_generic():
     # the linker reads weights below 0.5 as generic words that join the event before them
     best = first("Insurgents pushed into the western districts of the city late on Friday.")
     assert best.sub_event_type == "Non-state actor overtakes territory" and best.weight >= 0.5
+
+
+def test_rejecting_a_deal_is_not_denying_the_rally():
+    assert sub_of("Protesters rejected the deal and rallied outside parliament.") == "Peaceful protest"
