@@ -136,6 +136,7 @@ _TRANSITIVE = {
 }  # fmt: skip
 _DEAD_AFTER = {"found", "left", "declared", "confirmed", "feared", "presumed", "pronounced", "lay", "lying"}
 _CLAUSE_END = {
+    "stating", "denied", "denying", "claiming", "insisting",
     "said", "says", "told", "reported", "according", "added", "stated", "claimed", "when", "while", "after",
     "before", "because", "but", "although", "though", "whereas", "adding", "saying", "as",
 }  # fmt: skip
@@ -290,7 +291,8 @@ def _object_follows(toks: list[Tok], k: int) -> bool:
         or (t.text[0].isupper() and t.low not in _TIME_WORDS and t.low not in _MONTH_WORDS)
         or t.low in lex.who
         or t.low in _ARTICLES
-        or t.low in ("him", "them", "one", "two", "three", "four", "five", "at", "dozens", "several")
+        or t.low in ("him", "them", "dozens", "several")
+        or (t.low == "at" and k + 1 < len(toks) and toks[k + 1].low == "least")
         or numbers.parse(toks, k) is not None
     )
 
@@ -634,7 +636,7 @@ def _sentence_counts(toks: list[Tok], persons: dict[int, int]) -> list[_Cand]:
     # a subject whose verb comes later in the clause
     stops = {d.a for d in cands if not d.part_of}
     for c in cands:
-        if not c.outcome and not c.part_of:
+        if not c.outcome and (not c.part_of or c.part_cue in ("after", "after?")):
             got = _subject_outcome(toks, c, stops - {c.a})
             if got and (not c.loose or got.outcome in ("killed", "injured")):
                 c.outcome, c.end, c.hedged, c.how = got.outcome, got.end, got.hedged, "subject"
@@ -651,8 +653,20 @@ def _coordinate(toks: list[Tok], cands: list[_Cand]) -> None:
         gap = [t.low for t in toks[left.head_end : right.a]]
         return gap in (["and"], [","], [",", "and"], ["as", "well", "as"], ["or"])
 
+    def gap(left: _Cand, right: _Cand) -> int:
+        return right.a - left.head_end
+
     for k in range(len(cands) - 2, -1, -1):
         c, nxt = cands[k], cands[k + 1]
+        prev = cands[k - 1] if k else None
+        if (
+            prev is not None
+            and prev.outcome
+            and prev.how in ("before", "coord")
+            and joined(prev, c)
+            and gap(prev, c) <= gap(c, nxt)
+        ):
+            continue  # "injured four villagers and a monk, and another villager died": the monk was injured
         if not c.outcome and nxt.outcome and nxt.how in ("after", "coord", "subject") and joined(c, nxt):
             c.outcome, c.how, c.end = nxt.outcome, "coord", c.head_end
     for k in range(1, len(cands)):
