@@ -267,3 +267,25 @@ def test_a_day_is_an_incident_but_a_week_is_a_period():
     day = counts("Five civilians were killed over the past 24 hours in the city.")
     week = counts("Five civilians were killed over the past week in the city.")
     assert [c.cumulative for c in day] == [False] and [c.cumulative for c in week] == [True]
+
+
+def test_one_of_the_injured_later_died():
+    found = counts(
+        "Three traders were wounded by the blast. One of them (a woman who sold fruit) later died in hospital."
+    )
+    assert incident_killed(found) == 1
+    assert [c.outcome for c in found] == ["injured", "killed"]
+
+
+def test_animals_are_not_victims():
+    assert incident_killed(counts("A buffalo was killed and a cow was killed when the mine went off.")) == 0
+
+
+def test_the_tighter_coordination_wins():
+    found = counts("The shells wounded five farmers and a monk, and another farmer died.")
+    assert [(c.outcome, c.best) for c in found] == [("injured", 5), ("injured", 1), ("killed", 1)]
+
+
+def test_a_denial_is_not_a_victim_count():
+    found = counts("The army spokesman denied the claim, stating that no soldiers were killed.")
+    assert incident_killed(found) == 0
