@@ -351,3 +351,34 @@ def test_queries_filter_sort_and_page(store):
     weeks = stats["by_week"]  # ISO weeks start on Monday: 29 Nov and 1 Dec 2024 share one
     assert [str(w)[:10] for w in weeks.week] == ["2024-05-20", "2024-05-27", "2024-11-25"]
     assert list(weeks.events) == [1, 1, 2]
+
+
+def test_an_engine_that_fails_midway_hands_its_reports_back_to_this_process(tmp_path):
+    """A pool or Dask worker dying on a batch must not lose the reports it held: they are extracted here."""
+    from conflictwire.extract.pipeline import extract_reports
+
+    pulled = []
+
+    def failing_engine(reports):
+        # Pulls reports ahead of what it yields (as a pool does), then dies when it has taken the fourth.
+        held = []
+        for r in reports:
+            pulled.append(r.report_id)
+            held.append(r)
+            if len(pulled) == 4:
+                raise RuntimeError("worker lost")
+            if len(held) == 2:
+                yield from extract_reports(held[:1])
+                held = held[1:]
+        yield from extract_reports(held)
+
+    paths = [str(p) for p in sorted(MULTI.glob("*.txt"))]
+    with Store(tmp_path / "engine.duckdb") as flaky:
+        summary = flaky.ingest(iter_inputs(paths), extract=failing_engine)
+        assert len(pulled) == 4  # the engine did die, holding reports it had not returned
+        assert summary.failed == [] and summary.stored == len(paths)
+        got = (sorted(flaky.reports().report_id), sorted(flaky.events(limit=None).event_id))
+    with Store(tmp_path / "plain.duckdb") as plain:
+        plain.ingest(iter_inputs(paths))
+        want = (sorted(plain.reports().report_id), sorted(plain.events(limit=None).event_id))
+    assert got == want
