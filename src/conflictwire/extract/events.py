@@ -39,6 +39,10 @@ from .mentions import (
     TriggerMention,
 )
 
+NOT_DEADLY = {
+    "Abduction/forced disappearance",
+    "Sexual violence",
+}  # deaths told beside them are another event
 VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 TERRITORY = {
     "Non-state actor overtakes territory",
@@ -162,7 +166,9 @@ def _same_place(a: PlaceMention, b: PlaceMention, km: float = 15.0) -> bool:
     if a.name.lower() == b.name.lower():
         return True
     if a.kind not in FINE_KINDS or b.kind not in FINE_KINDS:
-        return False  # a province and a town in it are not one place
+        # A province and a town in it are not one place; a city and its city-region ("Kyiv City") are.
+        an, bn = a.name.lower(), b.name.lower()
+        return f"{an} city" == bn or f"{bn} city" == an
     if None in (a.latitude, a.longitude, b.latitude, b.longitude):
         return False
     return _km(a.latitude, a.longitude, b.latitude, b.longitude) <= km
@@ -185,6 +191,8 @@ def _coordinated(text: str, places: list[PlaceMention]) -> list[PlaceMention]:
     """The run of places that form one list with the first ("Idlib, Saraqib and Ariha")."""
     run = [places[0]]
     for p in places[1:]:
+        if p.kind == "region" and p.admin1 and p.admin1 == run[-1].admin1:
+            break  # "Kanbalu township of Sagaing Region": the place and its province, not a list
         if _LIST_GAP.match(text[run[-1].end : p.start]) and len(text[run[-1].end : p.start]) <= 40:
             run.append(p)
         else:
@@ -335,8 +343,16 @@ def assemble(report: Report, doc, found: Mentions) -> tuple[list[Event], list[To
         by_agent = [
             a for a in after if re.search(r"\bby\s+(?:the\s+)?$", text[max(trig.end, a.start - 12) : a.start])
         ]
-        if agents:
-            actors1 = sorted(agents, key=lambda a: abs(trig.start - a.start))[:2]
+        claimants = [
+            a
+            for a in armed
+            if any(t.stance == "claim" and t.party and t.actor == a.name for t in attrib_by.get(si, []))
+        ]
+        if claimants:
+            actors1 = claimants[:1]  # "JNIM claimed the attack": the claimant is the author ACLED codes
+        elif agents:
+            # a named group before "its fighters" or "gunmen", then the nearest
+            actors1 = sorted(agents, key=lambda a: (_unidentified([a]), abs(trig.start - a.start)))[:2]
         elif before:
             actors1 = sorted(before, key=lambda a: trig.start - a.end)[:2]
         else:
@@ -491,30 +507,6 @@ def assemble(report: Report, doc, found: Mentions) -> tuple[list[Event], list[To
             recent.append(target)
             recent_all.append(target)
 
-    # A vague telling ("12 people were killed in Kharkiv") told apart from the strike it belongs to (another
-    # paragraph, the headline) joins the specific violent event of that day at that place.
-    for e in list(events):
-        if not e.generic:
-            continue
-        host = next(
-            (
-                o
-                for o in sorted(events, key=lambda o: (o.generic, min(o.sents)))
-                if o is not e
-                and (not o.generic or min(o.sents) < min(e.sents))
-                and o.event_type in VIOLENT
-                and o.sub_event_type not in TERRITORY
-                and _day(o.date) == _day(e.date)
-                and o.place is not None
-                and e.place is not None
-                and _same_place(o.place, e.place)
-            ),
-            None,
-        )
-        if host is not None:
-            host.take(e)
-            events.remove(e)
-
     # An event told without a date of its own is the dated event of the same kind at the same place.
     for e in list(events):
         if e.date_own or e.place is None:
@@ -563,6 +555,29 @@ def assemble(report: Report, doc, found: Mentions) -> tuple[list[Event], list[To
             d = _Draft.start(c, c.places[0])
             d.place = _near(c.places[0])
             events.append(d)
+
+    # A vague telling ("12 people were killed in Kharkiv") told apart from the strike it belongs to (another
+    # paragraph, the headline) joins the specific violent event of that day at that place.
+    for e in list(events):
+        if not e.generic:
+            continue
+        host = next(
+            (
+                o
+                for o in sorted(events, key=lambda o: (o.generic, min(o.sents)))
+                if o is not e
+                and (not o.generic or min(o.sents) < min(e.sents))
+                and o.event_type in VIOLENT
+                and o.sub_event_type not in TERRITORY | NOT_DEADLY
+                and _day(o.date) == _day(e.date)
+                and o.place is not None
+                and (e.place is None or e.place.kind == "country" or _same_place(o.place, e.place))
+            ),
+            None,
+        )
+        if host is not None:
+            host.take(e)
+            events.remove(e)
 
     # 5. Parts and wholes.
     tolls: list[Toll] = []
@@ -784,7 +799,9 @@ class _Draft:
             max(self.killed_low, other.killed_low),
             max(self.killed_high, other.killed_high),
         )
-        if not self.actors1:
+        if not self.actors1 or (
+            _unidentified(self.actors1) and other.actors1 and not _unidentified(other.actors1)
+        ):
             self.actors1 = other.actors1
         self.actors2 += [a for a in other.actors2 if a.name not in {b.name for b in self.actors2}]
         self.victims += other.victims
