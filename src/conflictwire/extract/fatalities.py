@@ -195,6 +195,8 @@ def _noun_phrase(toks: list[Tok], b: int) -> tuple[int, str, bool, bool] | None:
             return None
         if w in _BREAK or w in (",", "and", "but", "or", "while", "as") or w in _PREPOSITIONS:
             break
+        if w in _CLAUSE_END or w in ("that", "who", "which") or w[0].isdigit() or w in _NUMBER_START:
+            break  # "one outlet reported that three ...": a verb or another figure ends the phrase
         if lex.after.at(toks, k) or w in _PASSIVE:
             # an unknown noun right before "were killed" / "died" ("three federal agents were killed")
             if k > j and all(
@@ -353,6 +355,7 @@ _HONORIFICS = {
     "maulvi", "gen", "general", "col", "colonel", "capt", "captain", "lt", "maj", "major", "sgt", "engr", "rev",
     "father", "brother", "sister", "hajiya", "haji", "imam", "pastor", "bishop", "senator", "hon", "sir",
 }  # fmt: skip
+_NUMBER_START = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "dozens"}
 _SPEECH = {
     "said",
     "says",
@@ -763,6 +766,7 @@ def find(doc) -> list[CountMention]:
                 )
             )
             cands.append(c)
+        _mark_other_accounts(toks, out, cands, sent_no)
     for k, c in enumerate(cands):
         if c.part_cue == "after?":
             # "four of them were shot dead": part of an earlier count of the same people, if there is one
@@ -772,6 +776,29 @@ def find(doc) -> list[CountMention]:
     _mark_repeats(out, cands)
     _mark_within(out, cands)
     return out
+
+
+_CONTRAST = {"while", "whereas", "but", "however"}
+_ACCOUNT = {"reported", "said", "says", "claimed", "put", "told", "according", "counted", "reports", "claims"}
+
+
+def _mark_other_accounts(toks: list[Tok], out: list[CountMention], cands: list[_Cand], sent_no: int) -> None:
+    """'three were killed, while another outlet reported that two were killed': two accounts of one toll. ACLED
+    keeps the conservative one, so the higher figure points at the lower with ``repeat_of``."""
+    idx = [k for k, c in enumerate(cands) if c.sentence == sent_no and out[k].outcome == "killed"]
+    for a_pos, a in enumerate(idx):
+        for b in idx[a_pos + 1 :]:
+            ca, cb = cands[a], cands[b]
+            if out[a].part_of or out[b].part_of or out[a].cumulative or out[b].cumulative:
+                continue
+            between = [t.low for t in toks[ca.end : cb.a]]
+            contrast = next((q for q, w in enumerate(between) if w in _CONTRAST), None)
+            if contrast is None or not any(w in _ACCOUNT for w in between[contrast : contrast + 9]):
+                continue
+            high, low = (a, b) if out[a].best > out[b].best else (b, a)
+            if out[high].repeat_of is None:
+                out[high].repeat_of = low
+            break
 
 
 def _mark_within(counts: list[CountMention], cands: list[_Cand]) -> None:

@@ -73,7 +73,9 @@ class CountMention:
     cumulative: bool = False  # "death toll has risen to", "since", "so far this year", "in total"
     part_of: bool = False  # "including 20 children": a subset of a neighbouring count, never added
     vague: bool = False  # the number is a coding of a vague word ("dozens" = 12, "several") not a figure
-    repeat_of: int | None = None  # index (in the stage's list) of an earlier count this one restates
+    # index (in the stage's list) of a count this one restates; of two conflicting accounts the higher figure
+    # points at the lower one (ACLED's conservative choice)
+    repeat_of: int | None = None
     within: int | None = None  # index of the report's lead count whose total this one details (7 of the 25)
 
 
