@@ -289,3 +289,11 @@ def test_the_tighter_coordination_wins():
 def test_a_denial_is_not_a_victim_count():
     found = counts("The army spokesman denied the claim, stating that no soldiers were killed.")
     assert incident_killed(found) == 0
+
+
+def test_two_accounts_of_one_toll_keep_the_lower():
+    found = counts(
+        "A local radio said four guards were killed in the blast, while the army reported that two guards died."
+    )
+    assert incident_killed(found) == 2
+    assert found[0].repeat_of == 1
