@@ -29,6 +29,7 @@ from datetime import date
 from importlib import resources
 
 from ..model import Event, Evidence, Report, Source, Toll
+from . import actors
 from .mentions import (
     ActorMention,
     Attribution,
@@ -39,6 +40,7 @@ from .mentions import (
     TriggerMention,
 )
 
+CROWD_FIRST = {"Peaceful protest", "Protest with intervention", "Violent demonstration", "Mob violence"}
 NOT_DEADLY = {
     "Abduction/forced disappearance",
     "Sexual violence",
@@ -685,6 +687,17 @@ def _killed(counts: list[CountMention]) -> list[CountMention]:
     ]
 
 
+def _stand_in(sub_event_type: str, country: str, day: date) -> ActorMention | None:
+    """Who ACLED codes when a report names nobody: the state's air force for an air strike, "protesters" for a
+    protest, else an unidentified armed group (data/linking.toml says which)."""
+    kind = _lexicon()["stand_in_actor1"].get(sub_event_type)
+    if not kind:
+        return None
+    spec = actors.lexicon().data["generic"][kind]
+    name = actors.name_for(kind, country, day)
+    return ActorMention(0, 0, "", name, spec["inter"], country, spec.get("kind", "armed"))
+
+
 def _unidentified(actors: list[ActorMention]) -> bool:
     return bool(actors) and actors[0].name.startswith("Unidentified")
 
@@ -809,10 +822,28 @@ class _Draft:
         self.sents += [s for s in other.sents if s not in self.sents]
         self.extra_sents += other.extra_sents
 
+    def _demonstrators_first(self, country: str, day: date) -> None:
+        """In a protest or riot the demonstrators are actor 1 and the police who meet them actor 2; in excessive
+        force against protesters it is the other way round (ACLED's rule)."""
+        crowd_first = self.sub_event_type in CROWD_FIRST
+        if not crowd_first and self.sub_event_type != "Excessive force against protesters":
+            return
+        everyone = self.actors1 + [a for a in self.actors2 if a not in self.actors1]
+        crowd = [a for a in everyone if a.inter in (5, 6)]
+        others = [a for a in everyone if a.inter not in (5, 6)]
+        if crowd_first:
+            if not crowd:
+                crowd = [_stand_in(self.sub_event_type, country, day)]
+            self.actors1, self.actors2 = crowd[:1], others + crowd[1:]
+        elif crowd or others:
+            self.actors1, self.actors2 = others[:1], crowd + others[1:]
+
     def to_event(self, report: Report, sents: list[Sentence], main_country: str, n: int) -> Event:
         p = self.place
         country = p.country if p else main_country
-        a1 = self.actors1[0] if self.actors1 else None
+        day = self.date.date if self.date else report.published.date()
+        self._demonstrators_first(country, day)
+        a1 = self.actors1[0] if self.actors1 else _stand_in(self.sub_event_type, country, day)
         assoc1 = [a.name for a in self.actors1[1:] if a1 is None or a.name != a1.name]
         civ_victims = any(
             v.who in ("civilians", "children", "women", "people", "villagers", "residents")
