@@ -479,3 +479,23 @@ def test_entering_a_city_is_not_generic():
 
 def test_rejecting_a_deal_is_not_denying_the_rally():
     assert sub_of("Protesters rejected the deal and rallied outside parliament.") == "Peaceful protest"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Supporters of two rival candidates clashed with stones and machetes in the market.",
+            "Mob violence",
+        ),
+        ("A crowd attacked a police convoy escorting a suspect and freed him.", "Mob violence"),
+        ("Gunmen opened fire on a crowd at a wedding, killing six guests.", "Attack"),
+    ],
+)
+def test_crowds_doing_violence_are_mobs_and_crowds_shot_at_are_victims(text, expected):
+    assert sub_of(text) == expected
+
+
+def test_a_strike_called_for_next_week_has_not_happened():
+    assert first("The union called a general strike for next Monday.") is None
+    assert sub_of("Students held a peaceful march to the governor's office.") == "Peaceful protest"

@@ -79,6 +79,7 @@ class Lexicon:
     negation_near: frozenset[str]
     negation_far: frozenset[str]
     hypothetical: frozenset[str]
+    hypothetical_after: frozenset[str]
     inherit: dict
     _matchers: dict = field(default_factory=dict)
 
@@ -177,6 +178,7 @@ def lexicon() -> Lexicon:
         negation_near=frozenset(raw["negation"]["near"]),
         negation_far=frozenset(raw["negation"]["far"]),
         hypothetical=frozenset(raw["hypothetical"]["words"]),
+        hypothetical_after=frozenset(raw["hypothetical"].get("after", ())),
         inherit=raw.get("inherit", {}),
     )
 
@@ -228,6 +230,7 @@ _PASSIVE = frozenset({"was", "were", "been", "being", "is", "are", "got", "get",
 # auxiliaries and the adverbs that sit among them ("arms were also seized", "have reportedly been found")
 _AUXILIARY = _PASSIVE | {"have", "has", "had", "be", "also", "reportedly", "allegedly", "later", "then"}
 _INSTRUMENT = frozenset({"with", "using", "by", "via"})
+_TARGET_PREPOSITIONS = frozenset({"on", "at", "into", "against", "towards", "toward", "upon"})
 _SPEECH = frozenset(
     {
         "said",
@@ -305,9 +308,19 @@ def _rule_matches(doc, rule: Rule, sp: _Span, sent: _Sentence) -> bool:
     if rule.scope == "sentence":
         return sent.has(rule.cue, skip=(0, 0) if rule.include_self else (sp.start, sp.end))
     if rule.scope == "before":
-        # the cue as the agent: shortly before the trigger, or right after "by" ("missiles fired by drones")
-        if sent.has(rule.cue, sp.start - rule.window, sp.start):
-            return True
+        # the cue as the agent: shortly before an active trigger, or right after "by" ("missiles fired by drones")
+        passive = any(doc[i].lower_ in _PASSIVE for i in range(max(sent.start, sp.start - 2), sp.start))
+        if not passive:
+            for s, e in sent.spans(rule.cue):
+                # "fired on a crowd": a cue after a preposition is a target, not the agent
+                if (
+                    sp.start - rule.window <= s
+                    and e <= sp.start
+                    and not any(
+                        doc[i].lower_ in _TARGET_PREPOSITIONS for i in range(max(sent.start, s - 2), s)
+                    )
+                ):
+                    return True
         by = next((i for i in range(sp.end, min(sent.end, sp.end + 3)) if doc[i].lower_ == "by"), None)
         return by is not None and sent.has(rule.cue, by + 1, by + 5)
     if rule.scope == "patient":
@@ -356,6 +369,9 @@ def _flags(doc, sp: _Span, sent: _Sentence, lex: Lexicon) -> tuple[bool, bool]:
         # As written: "may" is a modal, "May" a month.
         word = tok.lower_ if i == sent.start else tok.text
         if word in lex.hypothetical:
+            hypothetical = True
+    for i in range(sp.end, min(sent.end, sp.end + 4)):
+        if doc[i].lower_ in lex.hypothetical_after:
             hypothetical = True
     return negated, hypothetical
 
