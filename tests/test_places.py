@@ -250,3 +250,10 @@ def test_a_village_named_like_one_in_another_region_is_not_moved_there():
         (p.text, p.admin1) for p in found
     ]
     assert by_text(found, "Kachin State").geo_precision == 3
+
+
+def test_a_provincial_seat_spelt_unlike_geonames_is_still_the_town():
+    # GeoNames writes the city "Hamah"; the province table writes "Hama". The town wins, with the usual spelling.
+    p = by_text(find("Rebel units entered Hama on Thursday after the army withdrew."), "Hama")
+    assert p.kind == "town" and p.geo_precision == 1
+    assert p.name == "Hama" and p.admin1 == "Hama"

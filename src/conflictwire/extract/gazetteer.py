@@ -138,10 +138,10 @@ def build() -> Gazetteer:
             (r["part"], float(r["latitude"]), float(r["longitude"]))
         )
 
-    capitals: dict[tuple[str, str], str] = {}  # (cc, norm capital name) -> admin1 name
-    for (cc, _code), r in admin1.items():
-        if r.get("capital"):
-            capitals[(cc, norm(r["capital"]))] = r["name"]
+    capitals: dict[tuple[str, str], tuple[str, float, float]] = {}  # (cc, admin1 code) -> (name, lat, lon)
+    for (cc, code), r in admin1.items():
+        if r.get("capital") and r.get("latitude"):
+            capitals[(cc, code)] = (r["name"], float(r["latitude"]), float(r["longitude"]), r["capital"])
 
     cities = json.loads((gdir / "cities500.json").read_text(encoding="utf-8"))
     for c in cities.values():
@@ -151,9 +151,18 @@ def build() -> Gazetteer:
         lat, lon = float(c["latitude"]), float(c["longitude"])
         if a1name:
             a1name = _split_admin1(parts, cc, "", a1name, lat, lon)
-        capital_of = capitals.get((cc, norm(c["name"])), "") if a1 else ""
+        # the seat by its point, not its spelling: GeoNames writes "Hamah" where the table says "Hama"
+        cap = capitals.get((cc, c.get("admin1code") or ""))
+        near_seat = cap and abs(cap[1] - lat) < 0.03 and abs(cap[2] - lon) < 0.03
+        capital_of = cap[0] if near_seat and int(c["population"] or 0) >= 10_000 else ""
+        # a seat keeps the table's usual English spelling ("Hama", not GeoNames' "Hamah")
+        shown = (
+            cap[3]
+            if capital_of and norm(cap[3]) in {norm(n) for n in c.get("alternatenames", ())}
+            else c["name"]
+        )
         rid = len(rows)
-        rows.append((c["name"], cc, a1name, "", lat, lon, int(c["population"] or 0), "town", 1, capital_of))
+        rows.append((shown, cc, a1name, "", lat, lon, int(c["population"] or 0), "town", 1, capital_of))
         names = {c["name"], *c.get("alternatenames", ())}
         primary = norm(c["name"])
         pop = int(c["population"] or 0)
