@@ -192,6 +192,8 @@ def _noun_phrase(toks: list[Tok], b: int) -> tuple[int, str, bool, bool] | None:
         if has_head:
             break
         if w in lex.not_people:
+            if k + 1 < n and toks[k + 1].low in lex.who:
+                continue  # "truck drivers", "cattle rustlers": a thing as a modifier of the person word
             return None
         if w in _BREAK or w in (",", "and", "but", "or", "while", "as") or w in _PREPOSITIONS:
             break
@@ -356,6 +358,21 @@ _HONORIFICS = {
     "father", "brother", "sister", "hajiya", "haji", "imam", "pastor", "bishop", "senator", "hon", "sir",
 }  # fmt: skip
 _NUMBER_START = {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "dozens"}
+_LOOSE_AFTER = {
+    ",",
+    "and",
+    "that",
+    "(",
+    '"',
+    "when",
+    "as",
+    "while",
+    "say",
+    "says",
+    "said",
+    "reported",
+    "reports",
+}
 _SPEECH = {
     "said",
     "says",
@@ -436,8 +453,10 @@ def _subject_outcome(toks: list[Tok], c: _Cand, stops: set[int]) -> _Found | Non
         ):
             return None  # a new subject: "..., and a buffalo was killed"
         prev = toks[k - 1].low if toks[k - 1].low not in ("also", "then", "later") else toks[k - 2].low
-        if prev in lex.not_people or prev in ("'", "bodies", "body"):
-            continue  # "some houses were burned", "the villagers' cows died"
+        if (prev in lex.not_people or prev in ("'", "bodies", "body")) and not any(
+            t.low in _PREPOSITIONS for t in toks[max(c.head_end, k - 4) : k - 1]
+        ):
+            continue  # "some houses were burned", "the villagers' cows died" (but "critical of the groups, was")
         if w == "dead" and prev not in _PASSIVE and prev not in _DEAD_AFTER:
             continue  # "carrying the dead": a noun
         if w in _PASSIVE or (w in _INTRANSITIVE and toks[k - 1].low not in _TRANSITIVE):
@@ -497,11 +516,7 @@ def _candidate(toks: list[Tok], i: int, persons: dict[int, int]) -> tuple[_Cand 
             if sg_loose and tok.low in ("a", "an", "another"):
                 # only as a subject or an object right after the verb, never inside "of a company"
                 prev = toks[i - 1].low if i else ""
-                if (
-                    not prev
-                    or prev in (",", "and", "that", "(", '"', "when", "as", "while")
-                    or _outcome_before(toks, i)
-                ):
+                if not prev or prev in _LOOSE_AFTER or _outcome_before(toks, i):
                     sg = _loose_singular(toks, i)
             if sg is None:
                 return None, i + 1
@@ -553,7 +568,7 @@ def _candidate(toks: list[Tok], i: int, persons: dict[int, int]) -> tuple[_Cand 
         elif stop is not None:
             # unknown or misspelt nouns after the verb ("killing ten Beni Hussein tribesmen and ...")
             c.outcome, c.how, c.end = before, "before", stop
-    if not c.outcome and not has_head and lex.toll_verbs.ending(toks, num.start):
+    if not c.outcome and lex.toll_verbs.ending(toks, num.start):
         # "the death toll from the raids has risen to 56"
         for k in range(num.start - 1, max(-1, num.start - 30), -1):
             if toks[k].low in (",", ";", "injured", "injuries", "wounded", "hurt"):
