@@ -297,3 +297,10 @@ def test_two_accounts_of_one_toll_keep_the_lower():
     )
     assert incident_killed(found) == 2
     assert found[0].repeat_of == 1
+
+
+def test_killed_and_wounded_together_are_casualties_not_deaths():
+    (c,) = counts("At least 40 people were killed and wounded in the clash.")
+    assert c.outcome == "other"
+    found = counts("Five people were killed and injured nine others.")
+    assert [(c.outcome, c.best) for c in found] == [("killed", 5), ("injured", 9)]

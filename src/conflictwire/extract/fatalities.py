@@ -230,6 +230,14 @@ def _outcome_after(toks: list[Tok], k: int) -> _Found | None:
         a = lex.aux.at(toks, k)
         if m and a and len(a[0]) > len(m[0]):
             m = None  # "were abducted and killed": the last verb tells the outcome
+        if (
+            m
+            and m[1] == "other"
+            and "and" in m[0]
+            and k + len(m[0]) < n
+            and _object_follows(toks, k + len(m[0]))
+        ):
+            m = ((m[0][0],), "killed")  # "were killed and injured nine others": two verbs, not casualties
         if m:
             end = k + len(m[0])
             if not aux_seen and m[0][0] in _TRANSITIVE and end < n and _object_follows(toks, end):
