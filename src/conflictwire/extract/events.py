@@ -106,6 +106,7 @@ class Candidate:
     victims: list[CountMention]  # who was hit: civilians, children ... (for actor2 and civilian targeting)
     attributions: list[Attribution]
     spread: bool = False
+    background: bool = False  # told in a paragraph about weeks-old events
     sents: list[int] = field(default_factory=list)
     extra_sources: list[Attribution] = field(default_factory=list)
 
@@ -302,7 +303,7 @@ def assemble(report: Report, doc, found: Mentions) -> tuple[list[Event], list[To
         ):
             tolls_src.append(si)
         denial = any(a.stance == "deny" for a in attrib_by.get(si, []))  # speaks of an event told elsewhere
-        if not trigs or background or denial or _is_trend(sent, dates, counts):
+        if not trigs or denial or _is_trend(sent, dates, counts):
             continue
         trig = max(trigs, key=lambda t: (t.weight, -t.start))
         generic = all(t.text.lower() in lex["generic"] or t.weight < 0.5 for t in trigs)
@@ -383,9 +384,24 @@ def assemble(report: Report, doc, found: Mentions) -> tuple[list[Event], list[To
                 victims=victims,
                 attributions=list(attrib_by.get(si, [])),
                 spread=spread,
+                background=background,
                 sents=[si],
             )
         )
+
+    # A report that only tells of weeks-old events (a retrospective, a late report) still tells those events;
+    # otherwise its background sentences are context, and their deaths feed tolls.
+    if any(not c.background for c in cands):
+        cands = [c for c in cands if not c.background]
+    else:
+        kept = {c.sent for c in cands}
+        tolls_src = [
+            si
+            for si in tolls_src
+            if si not in kept
+            or any(k.cumulative for k in counts_by.get(si, []))
+            or any(d.since for d in dates_by.get(si, []))
+        ]
 
     # Counts told in a sentence without a trigger belong to the event told just before (or just after) it.
     cand_sents = {c.sent: c for c in cands}
@@ -486,8 +502,6 @@ def assemble(report: Report, doc, found: Mentions) -> tuple[list[Event], list[To
             if host is not None:
                 host.absorb(c, lex, text)
                 continue
-            if not c.killed and (c.place is None or c.place.kind in ("country", "region")):
-                continue  # "the group has carried out attacks across the country": nothing to code
         splits = c.places if c.trigger.sub_event_type in TERRITORY and len(c.places) > 1 else [c.place]
         for p in splits:
             target = next(
@@ -505,6 +519,9 @@ def assemble(report: Report, doc, found: Mentions) -> tuple[list[Event], list[To
             else:
                 target = _Draft.start(c, p)
                 target.generic = c.generic
+                # "the group has carried out attacks across the country": nothing to code if the report
+                # tells anything more precise
+                target.vague = c.generic and not c.killed and (p is None or p.kind in ("country", "region"))
                 events.append(target)
             recent.append(target)
             recent_all.append(target)
@@ -580,6 +597,9 @@ def assemble(report: Report, doc, found: Mentions) -> tuple[list[Event], list[To
         if host is not None:
             host.take(e)
             events.remove(e)
+
+    if any(not e.vague for e in events):
+        events = [e for e in events if not e.vague]
 
     # 5. Parts and wholes.
     tolls: list[Toll] = []
@@ -754,6 +774,7 @@ class _Draft:
     # Sentences that speak of it without telling it (denials).
     extra_sents: list[int] = field(default_factory=list)
     generic: bool = False  # started from a vague telling only ("killed", "the attack")
+    vague: bool = False  # ...and with no place finer than a region and no toll
 
     @classmethod
     def start(cls, c: Candidate, place: PlaceMention | None) -> _Draft:
