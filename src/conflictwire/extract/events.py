@@ -945,8 +945,9 @@ def _cumulative_tolls(
         children = next((c.best for c in part if c.who == "children"), None)
         civilians = next((c.best for c in part + whole if c.who == "civilians"), None)
         injured = next((c.best for c in counts if c.outcome == "injured"), None)
-        place = next((p for p in places_by.get(si, []) if p.kind != "country"), None) or next(
-            iter(places_by.get(si, [])), None
+        # the toll's area: a place of the report's country named in its sentence, else the country itself
+        place = next(
+            (p for p in places_by.get(si, []) if p.kind != "country" and p.country == main_country), None
         )
         atts = attrib_by.get(si, [])
         out.append(
