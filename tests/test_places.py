@@ -257,3 +257,15 @@ def test_a_provincial_seat_spelt_unlike_geonames_is_still_the_town():
     p = by_text(find("Rebel units entered Hama on Thursday after the army withdrew."), "Hama")
     assert p.kind == "town" and p.geo_precision == 1
     assert p.name == "Hama" and p.admin1 == "Hama"
+
+
+def test_a_country_capital_named_by_its_country_is_the_city():
+    found = find("Two car bombs went off in the Iraqi capital on Thursday.")
+    p = by_text(found, "Iraqi capital")
+    assert p.name == "Baghdad" and p.kind == "town" and p.country == "Iraq"
+    found = find("A journalist was shot dead in Bangladesh's capital late on Friday.")
+    assert [p.name for p in found] == ["Dhaka"]  # the city, not the country as well
+
+
+def test_car_is_not_the_central_african_republic():
+    assert find("Car bombs hit a market in Kirkuk.")[0].text == "Kirkuk"

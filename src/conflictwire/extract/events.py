@@ -601,6 +601,14 @@ def assemble(report: Report, doc, found: Mentions) -> tuple[list[Event], list[To
     if any(not e.vague for e in events):
         events = [e for e in events if not e.vague]
 
+    # "The rebels" of a report that names one rebel group (and no other) are that group, as a coder would write.
+    named_rebels = {a.name: a for a in found.actors if a.inter == 2 and not a.generic and a.kind == "armed"}
+    if len(named_rebels) == 1:
+        group = next(iter(named_rebels.values()))
+        for e in events:
+            e.actors1 = [group if a.generic == "rebels" else a for a in e.actors1]
+            e.actors2 = [group if a.generic == "rebels" else a for a in e.actors2]
+
     # 5. Parts and wholes.
     tolls: list[Toll] = []
     for whole in list(events):

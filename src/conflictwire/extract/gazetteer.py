@@ -59,6 +59,7 @@ class Gazetteer:
     by_country: dict[str, tuple[str, ...]]
     demonyms: dict[str, str]  # normalised demonym ("syrian") -> iso2: country context, never a place
     prefixes: frozenset[str]  # "sheikh" for "sheikh najjar": keys that longer names continue
+    capitals: dict[str, int]  # iso2 -> row of the national capital ("the Iraqi capital" = Baghdad)
     admin1_parts: dict[tuple[str, str], list[tuple[str, float, float]]]
 
     def candidates(self, key: str) -> tuple[int, ...]:
@@ -215,14 +216,15 @@ def build() -> Gazetteer:
 
     # Countries, with the project's aliases (DRC, Burma, Ivory Coast...).
     extra = {cc: _aliases(r.get("aliases", "")) for cc, r in project_countries.items()}
+    national_capitals: dict[str, int] = {}
     for cc, c in countries_json.items():
         rid = len(rows)
         # The country's point: its capital when the gazetteer has it, else none (ACLED codes no point for it).
-        cap = next(
-            (rows[i] for i in keys.get(norm(c.get("capital") or "-"), ()) if rows[i][CC] == cc),
-            None,
-        )
-        lat, lon = (cap[LAT], cap[LON]) if cap else (0.0, 0.0)
+        cap_ids = [i for i in keys.get(norm(c.get("capital") or "-"), ()) if rows[i][CC] == cc]
+        cap_id = max(cap_ids, key=lambda i: rows[i][POP]) if cap_ids else None
+        lat, lon = (rows[cap_id][LAT], rows[cap_id][LON]) if cap_id is not None else (0.0, 0.0)
+        if cap_id is not None:
+            national_capitals[cc] = cap_id
         rows.append((countries[cc][0], cc, "", "", lat, lon, int(c["population"] or 0), "country", 3, ""))
         for n in (c["name"], *extra.get(cc, [])):
             add_key(norm(n), rid)
@@ -266,6 +268,7 @@ def build() -> Gazetteer:
         by_country={cc: tuple(v) for cc, v in by_country.items()},
         demonyms=demonyms,
         prefixes=frozenset(prefixes),
+        capitals=national_capitals,
         admin1_parts=parts,
     )
 

@@ -592,6 +592,13 @@ def find(doc) -> list[PlaceMention]:
             others = [(a, b) for a, b, s in anchors if s != span.start]
             span.choice = _choose(gaz, span, ctx, top, others)
     kept = _coherent(gaz, kept, info)
+    capitals = _national_capitals(gaz, info)
+    if capitals:
+        # "Bangladesh's capital" is the city, not the country as well
+        inside = {t for c in capitals for t in range(c.i, c.j)}
+        kept = [s for s in kept if not (rows[s.choice][gz.KIND] == "country" and s.i in inside)]
+        kept.extend(capitals)
+        kept.sort(key=lambda s: s.start)
     out: list[PlaceMention] = []
     sent_of: list[int] = []
     district: list[bool] = []
@@ -643,6 +650,39 @@ def find(doc) -> list[PlaceMention]:
         district.append(span.j < len(doc) and doc[span.j].lower_ == "district" and kind in {"region", "town"})
     _admin2_from_districts(out, sent_of, district)
     return out
+
+
+_CAPITAL = re.compile(r"\b([A-Z][\w\-]+(?: [A-Z][\w\-]+)?)(?:'s)? capital\b(?! city of)")
+
+
+def _national_capitals(gaz, info: _DocInfo) -> list[_Span]:
+    """ "the Iraqi capital", "Somalia's capital": the country's capital city."""
+    found = []
+    for m in _CAPITAL.finditer(info.text):
+        word = gz.norm(m.group(1))
+        cc = gaz.demonyms.get(word)
+        if cc is None:
+            country = [r for r in gaz.candidates(word) if gaz.rows[r][gz.KIND] == "country"]
+            cc = gaz.rows[country[0]][gz.CC] if country else None
+        rid = gaz.capitals.get(cc) if cc else None
+        if rid is None:
+            continue
+        i = _token_at(info, m.start(1))
+        j = _token_at(info, m.end() - 1) + 1
+        if i is None or j is None:
+            continue
+        span = _Span(i, j, m.start(1), m.end(), gz.norm(gaz.rows[rid][gz.NAME]), (rid,), 0)
+        span.choice = rid
+        span.support = 2
+        found.append(span)
+    return found
+
+
+def _token_at(info: _DocInfo, char: int) -> int | None:
+    import bisect
+
+    t = bisect.bisect_right(info.idx, char) - 1
+    return t if t >= 0 else None
 
 
 def _fits(r, regions, locals_) -> bool:
