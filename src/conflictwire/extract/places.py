@@ -20,6 +20,7 @@ How (documented choices, in order):
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 import re
@@ -668,9 +669,10 @@ def _national_capitals(gaz, info: _DocInfo) -> list[_Span]:
         if rid is None:
             continue
         i = _token_at(info, m.start(1))
-        j = _token_at(info, m.end() - 1) + 1
-        if i is None or j is None:
+        last = _token_at(info, m.end() - 1)
+        if i is None or last is None:
             continue
+        j = last + 1
         span = _Span(i, j, m.start(1), m.end(), gz.norm(gaz.rows[rid][gz.NAME]), (rid,), 0)
         span.choice = rid
         span.support = 2
@@ -679,8 +681,6 @@ def _national_capitals(gaz, info: _DocInfo) -> list[_Span]:
 
 
 def _token_at(info: _DocInfo, char: int) -> int | None:
-    import bisect
-
     t = bisect.bisect_right(info.idx, char) - 1
     return t if t >= 0 else None
 
