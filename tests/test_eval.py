@@ -380,6 +380,15 @@ def test_score_pitf_exact_toll_and_25_km(tmp_path):
     assert matching.score_pitf(rows[1], [event(fatalities=12)]).checks["fatalities_exact"] is True
     # no death number, no point: neither metric applies
     assert matching.score_pitf(rows[2], []).checks == {"fatalities_exact": None, "place_25km": None}
+    # a description that never names the coded place is counted apart
+    assert matching.score_pitf(rows[0], []).supported
+    unnamed = datasets.Row(
+        "P9", "Gunmen killed six traders in the city on Tuesday.", rows[0].published, rows[0].gold
+    )
+    assert not matching.score_pitf(unnamed, [near]).supported
+    table = {m.name: m for m in metrics.summarise("pitf", [matching.score_pitf(unnamed, [near])])}
+    assert table["place within 25 km"].n == 1
+    assert table["place within 25 km, text names the place"].n == 0
 
 
 def test_score_acled_first_event_fields(tmp_path):

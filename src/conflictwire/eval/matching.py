@@ -254,7 +254,7 @@ class Scored:
     output: dict[str, str] = field(default_factory=dict)
     label: tuple[str, str] | None = None  # CASE: (gold, predicted)
     events: list[str] = field(default_factory=list)
-    supported: bool = True  # UCDP: does the text name any gold place at all?
+    supported: bool = True  # UCDP, PITF: does the text name any coded place at all?
 
     @property
     def failures(self) -> list[str]:
@@ -337,6 +337,8 @@ def score_pitf(row, events: Sequence[Event]) -> Scored:
     total = total_fatalities(events)
     has_point = g["latitude"] is not None and g["longitude"] is not None
     km = nearest_km(events, g["latitude"], g["longitude"])
+    # Many PITF descriptions never name the place ("in the city on Monday"): counted apart, as for UCDP.
+    named = any(text_mentions_place(row.text, n) for n in (g["locality"], g["admin2"], g["admin1"]) if n)
     return Scored(
         id=row.id,
         text=row.text,
@@ -344,6 +346,7 @@ def score_pitf(row, events: Sequence[Event]) -> Scored:
             "fatalities_exact": None if coded is None else total == coded,
             "place_25km": None if not has_point else (km is not None and km <= 25.0),
         },
+        supported=named,
         gold={
             "deaths": g["deaths_number"] or "-",
             "place": " / ".join(x for x in (g["locality"], g["admin2"], g["admin1"], g["country"]) if x),

@@ -113,6 +113,11 @@ def summarise(dataset: str, scored: Sequence[Scored]) -> list[Metric]:
                 "fatalities exact", (s.checks["fatalities_exact"] for s in scored), "rows with a death number"
             ),
             rate("place within 25 km", (s.checks["place_25km"] for s in scored), "rows with coordinates"),
+            rate(
+                "place within 25 km, text names the place",
+                (s.checks["place_25km"] for s in scored if s.supported),
+                "rows whose text names the coded locality, admin2 or admin1",
+            ),
         ]
     if dataset == "acled":
         names = [
