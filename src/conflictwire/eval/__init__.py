@@ -12,7 +12,8 @@ ACLED event date; CASE a fixed day (only the type is scored). Matching rules:
   [deaths_low, deaths_high] (no matching event = 0). Rows whose text names none of the coded places are counted as
   noisy labels and the two rates are also given without them.
 - PITF: the report's events' fatalities add up to the coded deaths exactly ("dozens" = 12; rows with an empty or
-  vague number are skipped); some event lies within 25 km of the coded point (rows with coordinates).
+  vague number are skipped); some event lies within 25 km of the coded point (rows with coordinates; also given
+  over the rows whose description names the coded locality, admin2 or admin1, since many say only "the city").
 - ACLED: the first event's event_type, sub_event_type, actor1 (whole name, case-insensitive), admin1 (same
   place) and event_date; the report's fatalities add up exactly (all rows, and rows with fatalities > 0); some
   event lies within 10 km of the coded point.
