@@ -164,7 +164,9 @@ def build() -> Gazetteer:
         )
         rid = len(rows)
         rows.append((shown, cc, a1name, "", lat, lon, int(c["population"] or 0), "town", 1, capital_of))
-        names = {c["name"], *c.get("alternatenames", ())}
+        # primary name first, then the alternates sorted: the index (and so tie-breaks) never depends on
+        # string hashing, whichever process builds it
+        names = dict.fromkeys([c["name"], *sorted(c.get("alternatenames", ()))])
         primary = norm(c["name"])
         pop = int(c["population"] or 0)
         big = pop >= 500_000
