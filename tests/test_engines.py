@@ -38,7 +38,9 @@ def single():
 
 
 def test_order_and_count_preserved(single):
-    assert sum(len(ex.events) for ex in single) >= len(single) // 2  # the comparison below is not over nothing
+    assert (
+        sum(len(ex.events) for ex in single) >= len(single) // 2
+    )  # the comparison below is not over nothing
     assert [ex.reports[0].report_id for ex in single] == [r.report_id for r in corpus()]
 
 

@@ -89,7 +89,8 @@ def grade(
         }
     )
     claimants = sorted({s.name for s in event.sources if s.stance == "claim" and s.name})
-    named = sorted({p for p in perpetrators or [] if p})
+    # "Unidentified Armed Group" is the stand-in for nobody named: it competes with no one
+    named = sorted({p for p in perpetrators or [] if p and not p.startswith("Unidentified")})
     if deniers:
         reasons.append("denied by " + ", ".join(deniers))
     if len(named) > 1:

@@ -1,4 +1,4 @@
-"""The merge's readable knowledge (merge.toml beside this file), loaded once and compiled to word matchers."""
+"""The merge's readable knowledge (data/merge.toml), loaded once and compiled to word matchers."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ import re
 import tomllib
 from pathlib import Path
 
-# data/merge.toml when the knowledge files are gathered there (packaged with data/*), else beside this module.
-_PLACES = (Path(__file__).parent.parent / "data" / "merge.toml", Path(__file__).with_name("merge.toml"))
+_PLACES = (Path(__file__).parent.parent / "data" / "merge.toml",)
 
 
 @functools.cache
