@@ -15,6 +15,7 @@ from datetime import date, timedelta
 
 from rapidfuzz import fuzz, process
 
+from ..geo import haversine_km
 from ..model import Event
 from .datasets import NONE
 
@@ -164,14 +165,6 @@ def within_dates(day: date | None, start: date | None, end: date | None, slack_d
     end = end or start
     slack = timedelta(days=slack_days)
     return start - slack <= day <= end + slack
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    r = 6371.0088  # mean Earth radius, km
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(min(1.0, math.sqrt(a)))
 
 
 def nearest_km(events: Sequence[Event], lat: float | None, lon: float | None) -> float | None:

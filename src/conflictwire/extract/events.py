@@ -20,7 +20,6 @@ from __future__ import annotations
 import bisect
 import functools
 import hashlib
-import math
 import re
 import tomllib
 from collections import Counter
@@ -28,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from importlib import resources
 
+from ..geo import haversine_km
 from ..model import Event, Evidence, Report, Source, Toll
 from . import actors
 from .mentions import (
@@ -174,14 +174,7 @@ def _same_place(a: PlaceMention, b: PlaceMention, km: float = 15.0) -> bool:
         return f"{an} city" == bn or f"{bn} city" == an
     if None in (a.latitude, a.longitude, b.latitude, b.longitude):
         return False
-    return _km(a.latitude, a.longitude, b.latitude, b.longitude) <= km
-
-
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(h))
+    return haversine_km(a.latitude, a.longitude, b.latitude, b.longitude) <= km
 
 
 def _place_key(p: PlaceMention | None) -> tuple:

@@ -20,7 +20,6 @@ import functools
 import gc
 import hashlib
 import json
-import math
 import os
 import pickle
 import re
@@ -31,6 +30,8 @@ from importlib import metadata
 from pathlib import Path
 
 from rapidfuzz import fuzz
+
+from ..geo import haversine_km  # noqa: F401  (places reads it as gz.haversine_km)
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 DATA_FILES = ("admin1.csv", "admin1_parts.csv", "gazetteer_supplement.csv", "places_countries.csv")
@@ -65,13 +66,6 @@ class Gazetteer:
     def candidates(self, key: str) -> tuple[int, ...]:
         ids = self.keys.get(key, ())
         return (ids,) if isinstance(ids, int) else ids
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _read_csv(name: str) -> list[dict]:

@@ -27,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
+from ..geo import haversine_km as km
 from ..model import Event
 from .figures import best_figure, figure_of, figure_range
 from .grading import grade, source_key
@@ -55,13 +56,6 @@ _ACTOR_FIELDS = (
     "inter2",
     "interaction",
 )
-
-
-def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _same(a: str, b: str) -> bool:
