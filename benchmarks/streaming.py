@@ -109,7 +109,9 @@ def main() -> None:
 
         peak2, secs2, _ = run(corpus, db, args.workers, None)
         total = stored_reports(db)
-        print(f"run 2: {total - first} more reports in {secs2:.0f} s ({(total - first) / secs2:.1f}/s), peak {peak2:.0f} MB")
+        print(
+            f"run 2: {total - first} more reports in {secs2:.0f} s ({(total - first) / secs2:.1f}/s), peak {peak2:.0f} MB"
+        )
         print(f"stored: {total} of {args.reports}; the first {first} were skipped, not redone")
 
 
