@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import CODED, HOSTILE_EVENT_LOCATION, expected_events
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from conflictwire.api.app import static_dir
 
@@ -172,7 +173,17 @@ def click_marker(page, event_id: str) -> None:
     target = page.locator(f'.cw-marker[data-event-id="{event_id}"]')
     for _ in range(12):
         if target.count():
-            target.first.click()
+            # A click that lands while Leaflet is still animating a zoom can miss the marker under a loaded CPU:
+            # let the map settle, and click again if the panel has not opened.
+            for _ in range(3):
+                page.wait_for_function("!document.querySelector('.leaflet-zoom-anim')")
+                page.wait_for_timeout(300)
+                target.first.click()
+                try:
+                    page.locator("#panel").wait_for(state="visible", timeout=5000)
+                    return
+                except PlaywrightTimeout:
+                    continue
             return
         page.locator(".marker-cluster").first.click()
         page.wait_for_timeout(600)
