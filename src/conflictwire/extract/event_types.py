@@ -484,7 +484,7 @@ def find(doc) -> list[TriggerMention]:
                 TriggerMention(
                     start=first.idx,
                     end=stop.idx + len(stop.text),
-                    text=doc.text[first.idx : stop.idx + len(stop.text)],
+                    text=doc[sp.start : sp.end].text,  # the span's own text: Doc.text joins every token
                     event_type=event_type,
                     sub_event_type=sub,
                     disorder_type=disorder,

@@ -177,7 +177,10 @@ class Store:
         elif not self.path.exists():
             raise InputError(str(self.path), "no such database")
         try:
-            self._con = duckdb.connect(str(self.path), read_only=read_only)
+            # DuckDB's buffer pool would take most of the machine's memory by default; a cap keeps long
+            # streaming ingests bounded (queries that need more spill to disk).
+            config = {"memory_limit": os.environ.get("CONFLICTWIRE_DB_MEMORY", "1GB")}
+            self._con = duckdb.connect(str(self.path), read_only=read_only, config=config)
         except duckdb.IOException as exc:
             msg = str(exc)
             if "lock" in msg.lower():
