@@ -23,6 +23,7 @@ import spacy
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.matcher import PhraseMatcher
 
+from . import nlp
 from .mentions import ActorMention
 
 # Priority on spans of equal length: a named actor is surer than a rule, a rule surer than a generic word.
@@ -404,7 +405,7 @@ def _select(hits: list[_Hit]) -> list[_Hit]:
 
 
 def _hits(doc, text: str | None = None) -> list[_Hit]:
-    text = doc.text if text is None else text  # built from the tokens on each access: read it once
+    text = nlp.text_of(doc) if text is None else text  # built from the tokens on each access: read it once
     return _with_demonyms(_select(_candidates(doc, lexicon(), text)), text)
 
 
@@ -426,7 +427,7 @@ def _country_weight(hit: _Hit, text: str) -> float:
 def main_country(doc, hits: list[_Hit] | None = None, text: str | None = None) -> str:
     """The report's country: the one most named (country names, provinces and cities, demonyms, named actors'
     home countries); ties go to the one named first."""
-    text = doc.text if text is None else text
+    text = nlp.text_of(doc) if text is None else text
     if hits is None:
         hits = _hits(doc, text)
     counts: Counter[str] = Counter()
@@ -462,7 +463,7 @@ def find(doc, country: str = "", when: date | None = None) -> list[ActorMention]
     It decides what "the army", "police" or "civilians" are called; state forces of any other country are
     external forces (inter 8). ``when`` (the report's date) picks the era of state forces' names
     ("Military Forces of Myanmar (2016-2021)" before the 2021 coup)."""
-    text = doc.text
+    text = nlp.text_of(doc)
     hits = _hits(doc, text)
     country = country or main_country(doc, hits, text)
     out: list[ActorMention] = []

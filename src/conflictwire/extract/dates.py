@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
+from . import nlp
 from .mentions import DateMention
 
 _MONTHS = {
@@ -237,7 +238,7 @@ def _publication_day(published) -> date:
 
 
 def find(doc, published) -> list[DateMention]:
-    text = doc.text if hasattr(doc, "text") else str(doc)
+    text = nlp.text_of(doc) if hasattr(doc, "user_data") else str(doc)
     pub = _publication_day(published)
     out: list[DateMention] = []
     for m in _MASTER.finditer(text):

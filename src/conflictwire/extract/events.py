@@ -29,7 +29,7 @@ from importlib import resources
 
 from ..geo import haversine_km
 from ..model import Event, Evidence, Report, Source, Toll
-from . import actors
+from . import actors, nlp
 from .mentions import (
     ActorMention,
     Attribution,
@@ -116,7 +116,7 @@ class Candidate:
 
 
 def _sentences(doc) -> list[Sentence]:
-    text = doc.text
+    text = nlp.text_of(doc)
     out: list[Sentence] = []
     para = 0
     last_end = 0
@@ -229,7 +229,7 @@ def _sum_counts(counts: list[CountMention], text: str) -> tuple[int, int, int]:
 
 
 def assemble(report: Report, doc, found: Mentions) -> tuple[list[Event], list[Toll]]:
-    text = doc.text
+    text = nlp.text_of(doc)
     sents = _sentences(doc)
     if not sents:
         return [], []

@@ -26,7 +26,7 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 
-from . import numbers
+from . import nlp, numbers
 from .mentions import CountMention
 from .numbers import Phrases, Tok
 
@@ -733,7 +733,7 @@ def _sentences(doc) -> list[tuple[int, int]]:
         spans = [(s.start_char, s.end_char) for s in doc.sents]
     except ValueError:  # no sentence boundaries set
         spans = []
-    return spans or [(0, len(doc.text))]
+    return spans or [(0, len(nlp.text_of(doc)))]
 
 
 @functools.cache
@@ -752,7 +752,7 @@ _FILLER = {"left", "leaving", "least", "took", "taking", "forcing", "forced"}
 
 
 def find(doc) -> list[CountMention]:
-    text = doc.text
+    text = nlp.text_of(doc)
     persons: dict[int, int] | None = None  # PERSON entities, read only when a sentence needs them
     words = _outcome_words()
     out: list[CountMention] = []

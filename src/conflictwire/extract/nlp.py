@@ -41,6 +41,15 @@ def newline_sentences(doc):
     return doc
 
 
+def text_of(doc) -> str:
+    """The Doc's text. spaCy's Doc.text joins every token on each access; the pipeline stores the report's text
+    (which it is, character for character) in ``user_data`` so that each stage reads it for free."""
+    text = doc.user_data.get("text")
+    if text is None:
+        text = doc.user_data["text"] = doc.text
+    return text
+
+
 def normalise(text: str) -> str:
     return text.translate(_SAME_LENGTH)
 

@@ -27,6 +27,7 @@ def find_mentions(doc, report: Report) -> Mentions:
 
 
 def extract_doc(doc, report: Report) -> Extraction:
+    doc.user_data["text"] = report.text  # the text the Doc was parsed from: see nlp.text_of
     found = find_mentions(doc, report)
     evs, tolls = events.assemble(report, doc, found)
     return Extraction(reports=[report], events=evs, tolls=tolls)

@@ -31,6 +31,7 @@ from pathlib import Path
 from spacy.attrs import IDX, IS_ALPHA, IS_LOWER, IS_PUNCT, IS_SPACE, LOWER, ORTH, SPACY
 
 from . import gazetteer as gz
+from . import nlp
 from .mentions import PlaceMention
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -251,7 +252,7 @@ class _DocInfo:
     )  # fmt: skip
 
     def __init__(self, doc):
-        self.text = doc.text  # Doc.text joins every token on each access
+        self.text = nlp.text_of(doc)  # Doc.text joins every token on each access
         # one array copy instead of a Token object per attribute read
         arr = doc.to_array([ORTH, LOWER, IDX, IS_PUNCT, IS_SPACE, IS_ALPHA, IS_LOWER, SPACY]).tolist()
         strings = doc.vocab.strings

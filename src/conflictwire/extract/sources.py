@@ -23,6 +23,7 @@ import spacy
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.matcher import PhraseMatcher
 
+from . import nlp
 from .mentions import Attribution
 
 _STRENGTH = {"report": 0, "claim": 1, "deny": 2}  # one source in one sentence keeps its strongest stance
@@ -221,7 +222,7 @@ _VOICES = {
 
 def report_country(doc) -> str:
     """The country named most often (names and demonyms from actors.toml), for "the army" and "police"."""
-    text = doc.text  # built from the tokens on each access: read it once
+    text = nlp.text_of(doc)
     counts = {country: len(pattern.findall(text)) for country, pattern in _country_patterns().items()}
     country, n = max(counts.items(), key=lambda kv: kv[1], default=("", 0))
     return country if n else ""
