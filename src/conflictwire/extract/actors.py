@@ -19,9 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 
-import spacy
 from spacy.lang.en.stop_words import STOP_WORDS
-from spacy.matcher import PhraseMatcher
 
 from . import nlp
 from .mentions import ActorMention
@@ -172,28 +170,6 @@ def _with_all_countries(countries: dict) -> dict:
     return out
 
 
-_MATCHERS: dict[int, tuple] = {}
-
-
-def _matchers(vocab):
-    """PhraseMatchers bound to the doc's vocab, built once per vocab."""
-    cached = _MATCHERS.get(id(vocab))
-    if cached is not None and cached[0] is vocab:
-        return cached[1], cached[2]
-    lex = lexicon()
-    make = spacy.blank("en", vocab=vocab).make_doc
-    lower = PhraseMatcher(vocab, attr="LOWER")
-    exact = PhraseMatcher(vocab, attr="ORTH")
-    for matcher, pairs in ((lower, lex.lower), (exact, lex.exact)):
-        by_key: dict[str, list] = {}
-        for key, phrase in pairs:
-            by_key.setdefault(key, []).append(phrase)
-        for key, phrases in by_key.items():
-            matcher.add(key, [make(p) for p in dict.fromkeys(phrases)])
-    _MATCHERS[id(vocab)] = (vocab, lower, exact)
-    return lower, exact
-
-
 @functools.cache
 def country_names() -> dict[str, str]:
     """Every country name and demonym the dictionary knows, mapped to its country."""
@@ -255,7 +231,7 @@ class _Hit:
 
 
 def _candidates(doc, lex: _Lexicon, text: str) -> list[_Hit]:
-    lower, exact = _matchers(doc.vocab)
+    lower, exact = nlp.phrase_matchers(doc.vocab, "actors", lexicon().lower, lexicon().exact)
     hits: list[_Hit] = []
     for matcher in (lower, exact):
         for match_id, s, e in matcher(doc):

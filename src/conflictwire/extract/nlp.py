@@ -12,6 +12,7 @@ import functools
 import importlib
 import re
 
+import spacy
 from spacy.language import Language
 
 # Same-length replacements only, so character offsets into the normalised text are offsets into the original.
@@ -52,6 +53,30 @@ def newline_sentences(doc):
 
 
 _NEWLINE = re.compile(r"\n\s*")
+
+
+_PHRASE_MATCHERS: dict[tuple[str, int], tuple] = {}
+
+
+def phrase_matchers(vocab, owner: str, lower_pairs, exact_pairs):
+    """A case-folded and an exact PhraseMatcher over (key, phrase) pairs, built once per vocab for each owner
+    (the stage whose lexicon they hold)."""
+    from spacy.matcher import PhraseMatcher
+
+    cached = _PHRASE_MATCHERS.get((owner, id(vocab)))
+    if cached is not None and cached[0] is vocab:
+        return cached[1], cached[2]
+    make = spacy.blank("en", vocab=vocab).make_doc
+    lower = PhraseMatcher(vocab, attr="LOWER")
+    exact = PhraseMatcher(vocab, attr="ORTH")
+    for matcher, pairs in ((lower, lower_pairs), (exact, exact_pairs)):
+        by_key: dict[str, list[str]] = {}
+        for key, phrase in pairs:
+            by_key.setdefault(key, []).append(phrase)
+        for key, phrases in by_key.items():
+            matcher.add(key, [make(p) for p in dict.fromkeys(phrases)])
+    _PHRASE_MATCHERS[(owner, id(vocab))] = (vocab, lower, exact)
+    return lower, exact
 
 
 def text_of(doc) -> str:

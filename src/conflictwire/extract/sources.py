@@ -19,9 +19,7 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 
-import spacy
 from spacy.lang.en.stop_words import STOP_WORDS
-from spacy.matcher import PhraseMatcher
 
 from . import nlp
 from .mentions import Attribution
@@ -128,27 +126,6 @@ def _with_all_countries(countries: dict) -> dict:
     return out
 
 
-_MATCHERS: dict[int, tuple] = {}
-
-
-def _matchers(vocab):
-    cached = _MATCHERS.get(id(vocab))
-    if cached is not None and cached[0] is vocab:
-        return cached[1], cached[2]
-    lex = lexicon()
-    make = spacy.blank("en", vocab=vocab).make_doc
-    lower = PhraseMatcher(vocab, attr="LOWER")
-    exact = PhraseMatcher(vocab, attr="ORTH")
-    for matcher, pairs in ((lower, lex.lower), (exact, lex.exact)):
-        by_key: dict[str, list[str]] = {}
-        for key, phrase in pairs:
-            by_key.setdefault(key, []).append(phrase)
-        for key, phrases in by_key.items():
-            matcher.add(key, [make(p) for p in dict.fromkeys(phrases)])
-    _MATCHERS[id(vocab)] = (vocab, lower, exact)
-    return lower, exact
-
-
 @dataclass
 class _Item:
     start: int  # token offsets
@@ -170,7 +147,7 @@ def _doc_items(doc) -> list:
 
 def _items(doc) -> list[_Item]:
     """Source names, stance verbs and cues, longest first where they overlap ("state media" over "state")."""
-    lower, exact = _matchers(doc.vocab)
+    lower, exact = nlp.phrase_matchers(doc.vocab, "sources", lexicon().lower, lexicon().exact)
     found = [_Item(s, e, doc.vocab.strings[m]) for matcher in (lower, exact) for m, s, e in matcher(doc)]
     # Named entities the dictionary lacks can still be sources ("Abbas Araqchi declared").
     for ent in doc.ents:
