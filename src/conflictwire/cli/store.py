@@ -323,32 +323,33 @@ def tolls(
     fmt: Annotated[str, typer.Option("--format", help="json | jsonl | csv | table")] = "table",
 ) -> None:
     """Cumulative tolls as a time series per area and source (never summed into events)."""
+    columns = ["country", "admin1", "location", "source", "kind", "period_start", "period_end", "killed",
+               "children", "published", "report_id"]  # fmt: skip
+    _list(db, fmt, "tolls", columns, lambda store: store.tolls(
+        date_from=date_from or None,
+        date_to=date_to or None,
+        country=country or None,
+        admin1=admin1 or None,
+        source=source or None,
+        limit=limit or None,
+    ))  # fmt: skip
+
+
+def _list(db, fmt: str, label: str, columns: list[str], query) -> None:
+    """Run one read-only query on the store and print its rows as a table or in a list format."""
     from ..store import records
 
     if fmt not in LIST_FORMATS:
         fail(f"--format: choose one of {', '.join(LIST_FORMATS)}, not {fmt!r}")
     store = _open(db, read_only=True)
     try:
-        df = store.tolls(
-            date_from=date_from or None,
-            date_to=date_to or None,
-            country=country or None,
-            admin1=admin1 or None,
-            source=source or None,
-            limit=limit or None,
-        )
+        rows = records(query(store))
     finally:
         store.close()
-    rows = records(df)
     if fmt == "table":
-        _print_table(
-            rows,
-            ["country", "admin1", "location", "source", "kind", "period_start", "period_end", "killed", "children",
-             "published", "report_id"],
-            f"{len(rows)} tolls",
-        )  # fmt: skip
+        _print_table(rows, columns, f"{len(rows)} {label}")
     else:
-        _print_rows(rows, fmt, "tolls")
+        _print_rows(rows, fmt, label)
 
 
 @app.command()
@@ -363,27 +364,11 @@ def reports(
     fmt: Annotated[str, typer.Option("--format", help="json | jsonl | csv | table")] = "table",
 ) -> None:
     """The stored reports, newest first, with how many events each told."""
-    from ..store import records
-
-    if fmt not in LIST_FORMATS:
-        fail(f"--format: choose one of {', '.join(LIST_FORMATS)}, not {fmt!r}")
-    store = _open(db, read_only=True)
-    try:
-        df = store.reports(
-            outlet=outlet or None,
-            date_from=date_from or None,
-            date_to=date_to or None,
-            text=text or None,
-            limit=limit or None,
-        )
-    finally:
-        store.close()
-    rows = records(df)
-    if fmt == "table":
-        _print_table(
-            rows,
-            ["report_id", "published", "outlet", "title", "events", "url", "path"],
-            f"{len(rows)} reports",
-        )
-    else:
-        _print_rows(rows, fmt, "reports")
+    columns = ["report_id", "published", "outlet", "title", "events", "url", "path"]
+    _list(db, fmt, "reports", columns, lambda store: store.reports(
+        outlet=outlet or None,
+        date_from=date_from or None,
+        date_to=date_to or None,
+        text=text or None,
+        limit=limit or None,
+    ))  # fmt: skip
