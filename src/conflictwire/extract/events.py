@@ -106,7 +106,8 @@ class Candidate:
     victims: list[CountMention]  # who was hit: civilians, children ... (for actor2 and civilian targeting)
     attributions: list[Attribution]
     spread: bool = False
-    background: bool = False  # told in a paragraph about weeks-old events
+    background: bool = False  # told in a paragraph about weeks-old events, or about a period
+    trend: bool = False  # its sentence speaks of a period: its deaths stay in tolls
     sents: list[int] = field(default_factory=list)
     extra_sources: list[Attribution] = field(default_factory=list)
 
@@ -296,8 +297,11 @@ def assemble(report: Report, doc, found: Mentions) -> tuple[list[Event], list[To
         ):
             tolls_src.append(si)
         denial = any(a.stance == "deny" for a in attrib_by.get(si, []))  # speaks of an event told elsewhere
-        if not trigs or denial or _is_trend(sent, dates, counts):
+        if not trigs or denial:
             continue
+        # A sentence about a period ("since July, two dozen activists have been arrested") feeds tolls; it is an
+        # event only when the report tells nothing more precise, and then never with the period's deaths.
+        trend = _is_trend(sent, dates, counts)
         trig = max(trigs, key=lambda t: (t.weight, -t.start))
         generic = all(t.text.lower() in lex["generic"] or t.weight < 0.5 for t in trigs)
 
@@ -357,7 +361,7 @@ def assemble(report: Report, doc, found: Mentions) -> tuple[list[Event], list[To
         actors2 = targets + [a for a in after if a not in actors1 and a not in targets]
         actors2 += [a for a in armed if a.kind == "civilians" and a not in actors1 and a not in actors2]
 
-        killed = _killed(counts)
+        killed = [] if trend else _killed(counts)
         if any(a.stance == "claim" and a.party for a in attrib_by.get(si, [])):
             # A party's claim of the toll it inflicted is not a credible figure: it can only raise the high end.
             killed = [replace(k, low=0, best=0, high=max(k.high, k.best)) for k in killed]
@@ -377,7 +381,8 @@ def assemble(report: Report, doc, found: Mentions) -> tuple[list[Event], list[To
                 victims=victims,
                 attributions=list(attrib_by.get(si, [])),
                 spread=spread,
-                background=background,
+                background=background or trend,
+                trend=trend,
                 sents=[si],
             )
         )
@@ -387,7 +392,7 @@ def assemble(report: Report, doc, found: Mentions) -> tuple[list[Event], list[To
     if any(not c.background for c in cands):
         cands = [c for c in cands if not c.background]
     else:
-        kept = {c.sent for c in cands}
+        kept = {c.sent for c in cands if not c.trend}
         tolls_src = [
             si
             for si in tolls_src
