@@ -363,8 +363,9 @@ def assemble(report: Report, doc, found: Mentions) -> tuple[list[Event], list[To
 
         killed = [] if trend else _killed(counts)
         if any(a.stance == "claim" and a.party for a in attrib_by.get(si, [])):
-            # A party's claim of the toll it inflicted is not a credible figure: it can only raise the high end.
-            killed = [replace(k, low=0, best=0, high=max(k.high, k.best)) for k in killed]
+            # A party's vague boast of the toll it inflicted ("killed hundreds of soldiers") is no credible figure:
+            # it can only raise the high end. A precise claim ("killed 10 soldiers") is coded, as ACLED does.
+            killed = [replace(k, low=0, best=0, high=max(k.high, k.best)) if k.vague else k for k in killed]
         victims = [c for c in counts if c.outcome in ("killed", "injured") and c.who]
         cands.append(
             Candidate(
