@@ -220,7 +220,7 @@ def _is_trend(sent: Sentence, dates: list[DateMention], counts: list[CountMentio
     return any(c.cumulative and c.outcome == "killed" for c in counts)
 
 
-def _sum_counts(counts: list[CountMention], text: str) -> tuple[int, int, int]:
+def _sum_counts(counts: list[CountMention]) -> tuple[int, int, int]:
     low = best = high = 0
     for c in counts:
         low += c.low
@@ -464,17 +464,14 @@ def assemble(report: Report, doc, found: Mentions) -> tuple[list[Event], list[To
     events: list[_Draft] = []
     spread_later: list[Candidate] = []
     restate_later: list[Candidate] = []
-    recent_by_para: dict[int, list[_Draft]] = {}
     recent_all: list[_Draft] = []
     for c in cands:
-        para = sents[c.sent].para
         if c.spread:
             spread_later.append(c)
             continue
         if not c.place_own and not c.date_own and not c.generic:
             restate_later.append(c)  # a headline or summary line: matched once every placed event is known
             continue
-        recent = recent_by_para.setdefault(para, [])
         if c.generic:
             # "One attack hit a market ... seven were killed": the strike told just before, at the same place.
             host = next(
@@ -522,7 +519,6 @@ def assemble(report: Report, doc, found: Mentions) -> tuple[list[Event], list[To
                 # tells anything more precise
                 target.vague = c.generic and not c.killed and (p is None or p.kind in ("country", "region"))
                 events.append(target)
-            recent.append(target)
             recent_all.append(target)
 
     # An event told without a date of its own is the dated event of the same kind at the same place.
@@ -785,7 +781,7 @@ class _Draft:
 
     @classmethod
     def start(cls, c: Candidate, place: PlaceMention | None) -> _Draft:
-        low, best, high = _sum_counts(c.killed, "")
+        low, best, high = _sum_counts(c.killed)
         t = c.trigger
         return cls(
             event_type=t.event_type,
@@ -813,7 +809,7 @@ class _Draft:
         """Another telling of this event: keep its sources and sentences; its count replaces, never adds, unless
         it says it is an addition ("another two died")."""
         if take_counts and c.killed:
-            low, best, high = _sum_counts(c.killed, text)
+            low, best, high = _sum_counts(c.killed)
             extra = all(lex["additional"].search(text[max(0, k.start - 30) : k.start]) for k in c.killed)
             if extra:
                 self.set_killed(self.killed_best + best, self.killed_low + low, self.killed_high + high)
