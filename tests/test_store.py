@@ -91,6 +91,11 @@ def test_opening_a_file_that_is_not_a_database_is_an_input_error(tmp_path):
     assert str(bad) in str(err.value)
     with pytest.raises(InputError, match="no such database"):
         Store(tmp_path / "missing.duckdb", read_only=True)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n")
+    with pytest.raises(InputError, match="cannot make its folder") as err:
+        Store(blocker / "cw.duckdb")  # a file stands where the database's folder would be
+    assert str(blocker / "cw.duckdb") in str(err.value)
 
 
 def test_three_reports_of_one_strike_become_one_event(store):
@@ -382,3 +387,80 @@ def test_an_engine_that_fails_midway_hands_its_reports_back_to_this_process(tmp_
         plain.ingest(iter_inputs(paths))
         want = (sorted(plain.reports().report_id), sorted(plain.events(limit=None).event_id))
     assert got == want
+
+
+def _rows_without_times(path: Path) -> dict:
+    """Every row of every table, timestamps left out (two runs write at different times)."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        out = {}
+        for t in TABLES:
+            cols = [c for c, kind, *_ in con.execute(f"DESCRIBE {t}").fetchall() if "TIMESTAMP" not in kind]
+            quoted = ", ".join(f'"{c}"' for c in cols)
+            out[t] = con.execute(f"SELECT {quoted} FROM {t} ORDER BY ALL").fetchall()
+        return out
+    finally:
+        con.close()
+
+
+def _batch_corpus() -> list[Report]:
+    """The multi fixtures, a copy of one differing only in spacing, and two versions of one URL."""
+    reports = [read_txt(str(p)) for p in sorted(MULTI.glob("*.txt"))]
+    twin = reports[0]
+    reports.insert(2, Report(text=twin.text.replace(". ", ".  ", 1), published=twin.published, outlet="Echo"))
+    url = "https://example.org/kharkiv-update"
+    reports.insert(3, Report(text="Two people died when a missile hit Kharkiv on Sunday, officials said.",
+                             published=datetime.fromisoformat("2024-12-02T09:00:00+02:00"), url=url))  # fmt: skip
+    reports.append(Report(text="Four people died when a missile hit Kharkiv on Sunday, officials said.",
+                          published=datetime.fromisoformat("2024-12-02T15:00:00+02:00"), url=url))  # fmt: skip
+    return reports
+
+
+def test_ingest_in_batches_writes_what_one_report_at_a_time_writes(tmp_path):
+    """Batched commits, rows held back until a flush and the incidents held in memory change nothing stored:
+    also with a repeat and a replaced URL inside one batch, and when a second run reads the incidents back."""
+    corpus = _batch_corpus()
+    runs = {}
+    for name, every in (("single", 1), ("batched", 64)):
+        with Store(tmp_path / f"{name}.duckdb") as s:
+            summary = s.ingest(corpus, commit_every=every)
+            assert summary.failed == [] and summary.skipped == 1 and summary.replaced == 1, name
+        runs[name] = _rows_without_times(tmp_path / f"{name}.duckdb")
+    # Two runs: the second holds nothing at first and reads the Idlib incident (three reports) back.
+    for part in (corpus[:4], corpus[4:]):
+        with Store(tmp_path / "resumed.duckdb") as s:
+            assert s.ingest(part).failed == []
+    runs["resumed"] = _rows_without_times(tmp_path / "resumed.duckdb")
+    assert runs["batched"] == runs["single"]
+    assert runs["resumed"] == runs["single"]
+    assert (
+        len(runs["single"]["reports"]) == len(corpus) - 2
+    )  # the repeat skipped, the first URL version replaced
+
+
+def test_a_report_that_cannot_be_written_fails_alone_in_its_batch(tmp_path):
+    good = [
+        report(f"Jets struck Idlib on day {i}; {i} died.", f"2024-12-0{i}T08:00:00+00:00") for i in (1, 2, 3)
+    ]
+    bad = report("A report whose event carries a broken country code.", "2024-12-01T09:00:00+00:00")
+    corpus = [good[0], bad, good[1], good[2]]
+
+    def engine(reports):
+        for r in reports:
+            n = int(r.report_id == bad.report_id) or 1
+            e = strike(r, n, "Monitors", event_date=r.published.date())
+            if r is bad or r.report_id == bad.report_id:
+                e.iso = "seven-six-zero"  # the database refuses this row (iso is an INTEGER column)
+            yield one(r, e)
+
+    with Store(tmp_path / "cw.duckdb") as s:
+        seen = []
+        summary = s.ingest(corpus, extract=engine, progress=lambda where, status: seen.append(status))
+        assert summary.stored == 3 and len(summary.failed) == 1
+        assert "could not store" in summary.failed[0][1]
+        assert sorted(s.reports().report_id) == sorted(r.report_id for r in good)
+        assert not s.has_report(bad)
+        assert sorted(seen) == ["failed", "stored", "stored", "stored"]
+    with Store(tmp_path / "clean.duckdb") as s:
+        s.ingest(good, extract=engine)
+    assert _rows_without_times(tmp_path / "cw.duckdb") == _rows_without_times(tmp_path / "clean.duckdb")

@@ -181,7 +181,7 @@ def same_incident(a: Event, b: Event) -> bool:
     return not (ta and tb and not (ta & tb))
 
 
-def _score(a: Event, b: Event) -> tuple:
+def match_score(a: Event, b: Event) -> tuple:
     """Lower is a better match: nearer, same day, same sub-event type."""
     if None not in (a.latitude, a.longitude, b.latitude, b.longitude):
         d = km(a.latitude, a.longitude, b.latitude, b.longitude)
@@ -196,13 +196,13 @@ def find_match(event: Event, candidates: Iterable[Event]) -> Event | None:
     fits = [c for c in candidates if same_incident(c, event)]
     if not fits:
         return None
-    return min(fits, key=lambda c: _score(c, event))
+    return min(fits, key=lambda c: match_score(c, event))
 
 
 # --- combining -------------------------------------------------------------------------------------------------
 
 
-def _copy(event: Event) -> Event:
+def copy_event(event: Event) -> Event:
     # copy.copy, not dataclasses.replace: replace runs __init__ and is the hot spot of a million-event merge.
     e = copy.copy(event)
     e.sources = list(event.sources)
@@ -215,7 +215,7 @@ def _copy(event: Event) -> Event:
 
 def member(event: Event, published=None, outlet: str = "") -> Event:
     """One report's event, ready to merge: its report_ids and its own figure filled in."""
-    e = _copy(event)
+    e = copy_event(event)
     if not e.report_ids and event.report_id:
         e.report_ids = [event.report_id]
     if not e.figures:
@@ -238,7 +238,7 @@ def _union(items: list, more: list, key) -> list:
 
 def combine(base: Event, other: Event) -> Event:
     """base with other's report joined. Keeps base's event_id; takes the more precise date and place."""
-    e = _copy(base)
+    e = copy_event(base)
     if other.event_date and (e.event_date is None or other.time_precision < e.time_precision):
         e.event_date, e.time_precision = other.event_date, other.time_precision
     if other.geo_precision and (
@@ -287,7 +287,7 @@ def derive(members: list[Event], event_id: str | None = None, outlets: list[str]
     """
     if not members:
         raise ValueError("an incident needs at least one event")
-    merged = _copy(members[0])
+    merged = copy_event(members[0])
     merged.event_id = event_id or members[0].event_id
     for m in members[1:]:
         merged = combine(merged, m)
@@ -317,7 +317,7 @@ def _days(e: Event) -> list[date]:
     return [d0 + timedelta(days=i) for i in range((d1 - d0).days + 1)]
 
 
-def _block_keys(e: Event) -> list[tuple]:
+def block_keys(e: Event) -> list[tuple]:
     """Keys an incident is filed under: each day it may mean × its grid cell and its admin1.
 
     Under "area" only coarse incidents: a town-level event finds town-level incidents by their cells, so a busy
@@ -334,7 +334,7 @@ def _block_keys(e: Event) -> list[tuple]:
     return [(d, *p) for d in _days(e) for p in places]
 
 
-def _probe_keys(e: Event) -> list[tuple]:
+def probe_keys(e: Event) -> list[tuple]:
     """Keys to look up for an event: each day it may mean × the 3×3 cells around it, and the coarse incidents of
     its admin1 (all of them when the event itself is coarse)."""
     places: list[tuple] = [("all" if coarse(e) else "area", *_area(e))]
@@ -357,7 +357,7 @@ def _merge(events, published, sort: bool, outlets) -> tuple[list[Event], list[li
         m = member(raw, published.get(raw.report_id), outlets.get(raw.report_id, ""))
         seen: set[int] = set()
         candidates = []
-        for key in _probe_keys(m):
+        for key in probe_keys(m):
             for i in index.get(key, ()):
                 if i not in seen:
                     seen.add(i)
@@ -366,7 +366,7 @@ def _merge(events, published, sort: bool, outlets) -> tuple[list[Event], list[li
         best_score = None
         for i in candidates:
             if same_incident(heads[i], m):
-                s = _score(heads[i], m)
+                s = match_score(heads[i], m)
                 if best_score is None or s < best_score:
                     best, best_score = i, s
         if best is None:
@@ -377,7 +377,7 @@ def _merge(events, published, sort: bool, outlets) -> tuple[list[Event], list[li
             i = best
             members[i].append(m)
             heads[i] = combine(heads[i], m)
-        for key in _block_keys(heads[i]):
+        for key in block_keys(heads[i]):
             index[key][i] = None
     return heads, members
 

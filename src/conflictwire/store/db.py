@@ -1,4 +1,4 @@
-"""The embedded event database: reports in, merged events out, one transaction per report.
+"""The embedded event database: reports in, merged events out, written in all-or-nothing transactions.
 
     >>> from conflictwire.store import Store
     >>> store = Store("conflict.duckdb")
@@ -15,20 +15,21 @@ import itertools
 import json
 import os
 import threading
-from collections import deque
+import time
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from ..errors import InputError
-from ..merge import derive, find_match, member
-from ..merge.incidents import coarse, date_range
-from ..model import ACLED_COLUMNS, Event, Evidence, Extraction, Report, Toll, content_hash
+from ..merge import derive, member
+from ..model import ACLED_COLUMNS, Event, Extraction, Report, Toll, content_hash
 from . import schema
+from .nearby import NearbyIncidents
 
 EVENT_COLUMNS = ACLED_COLUMNS + ["fatalities_low", "fatalities_high", "grade", "grade_reasons"]
 _DB_COLUMNS = EVENT_COLUMNS + ["first_report_id", "search_text", "created_at", "updated_at"]
@@ -46,7 +47,8 @@ SORTABLE = {
     "updated_at",
     "created_at",
 }
-_CANDIDATE_DEG = 0.35  # a box a little wider than merge.REGION_KM around a new event
+_KEPT_ON_UPDATE = ("event_id", "first_report_id", "created_at")
+_COMMIT_SECONDS = 5.0  # a slow stream still commits what it has this often
 
 
 def default_path() -> Path:
@@ -173,7 +175,10 @@ class Store:
         self.path = Path(path) if path else default_path()
         self.read_only = read_only
         if not read_only:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise InputError(str(self.path), f"cannot make its folder: {exc.strerror}") from None
         elif not self.path.exists():
             raise InputError(str(self.path), "no such database")
         try:
@@ -191,6 +196,12 @@ class Store:
                 str(self.path), f"not a conflictwire database: {str(exc).splitlines()[0]}"
             ) from None
         self._lock = threading.RLock()
+        self._nearby = NearbyIncidents(flush=self._flush)
+        # Rows written since the last flush, held back to go in a statement per table (see _flush).
+        self._pending: dict[str, list[tuple]] = defaultdict(list)
+        self._pending_events: dict[str, list] = {}
+        self._pending_reports: dict[str, set[str]] = {"hash": set(), "id": set(), "url": set()}
+        self._seq: int | None = None  # the last event_reports.seq in this transaction
         if read_only:
             have = schema.current_version(self._con)
             if have < schema.LATEST:
@@ -238,14 +249,64 @@ class Store:
         return row is not None
 
     def add(self, extraction: Extraction, content_hash: str | None = None) -> AddResult:
-        """Write one report's extraction and merge its events with the stored ones, in one transaction."""
+        """Write an extraction's reports and merge their events with the stored ones, in one transaction."""
+        with self._lock:
+            self._con.execute("BEGIN TRANSACTION")
+            try:
+                result = self._write_extraction(extraction, content_hash)
+                self._commit()
+            except BaseException:
+                self._rollback()
+                raise
+        return result
+
+    def _commit(self) -> None:
+        self._flush()
+        self._con.execute("COMMIT")
+        self._seq = None
+
+    def _rollback(self) -> None:
+        self._con.execute("ROLLBACK")
+        self._pending.clear()
+        self._pending_events.clear()
+        for k in self._pending_reports.values():
+            k.clear()
+        self._seq = None
+        self._nearby.clear()  # it may hold what was just rolled back
+
+    def _flush(self) -> None:
+        """Write the rows held back since the last flush: a statement per table, not one per row.
+
+        Called before any statement that reads what the write path writes, and before a commit.
+        """
+        if self._pending_events:
+            rows = list(self._pending_events.values())
+            self._pending_events.clear()
+            sets = ", ".join(f"{c} = excluded.{c}" for c in _DB_COLUMNS if c not in _KEPT_ON_UPDATE)
+            for i in range(0, len(rows), 500):
+                chunk = rows[i : i + 500]
+                one = "(" + ", ".join("?" * len(chunk[0])) + ")"
+                self._con.execute(
+                    f"INSERT INTO events ({', '.join(_DB_COLUMNS)}) VALUES {', '.join([one] * len(chunk))} "
+                    f"ON CONFLICT (event_id) DO UPDATE SET {sets}",
+                    [v for r in chunk for v in r],
+                )
+        pending = list(self._pending.items())
+        self._pending.clear()
+        for k in self._pending_reports.values():
+            k.clear()
+        # Reports first: the rows of the other tables refer to them.
+        for table, rows in sorted(pending, key=lambda item: item[0] != "reports"):
+            self._insert_rows(table, rows)
+
+    def _write_extraction(self, extraction: Extraction, content_hash: str | None = None) -> AddResult:
         total = AddResult()
         for report in extraction.reports:
             events = [e for e in extraction.events if e.report_id in ("", report.report_id)]
             tolls = [t for t in extraction.tolls if t.report_id in ("", report.report_id)]
             if len(extraction.reports) == 1:
                 events, tolls = extraction.events, extraction.tolls
-            r = self._add_one(report, events, tolls, content_hash or report_hash(report))
+            r = self._write_report(report, events, tolls, content_hash or report_hash(report))
             total.skipped = total.skipped or r.skipped
             total.replaced += r.replaced
             total.events += r.events
@@ -254,82 +315,83 @@ class Store:
             total.event_ids += r.event_ids
         return total
 
-    def _add_one(self, report: Report, events: list[Event], tolls: list[Toll], h: str) -> AddResult:
+    def _write_report(self, report: Report, events: list[Event], tolls: list[Toll], h: str) -> AddResult:
+        """One report's rows and merges, inside the caller's transaction."""
         result = AddResult()
-        with self._lock:
-            con = self._con
-            con.execute("BEGIN TRANSACTION")
-            try:
-                # DuckDB answers each statement in about a millisecond however small: ask once for all three.
-                same, old, seq = con.execute(
-                    "SELECT (SELECT count(*) FROM reports WHERE content_hash = ?), "
-                    "(SELECT list(report_id ORDER BY report_id) FROM reports "
-                    " WHERE report_id = ? OR (url = ? AND url <> '')), "
-                    "(SELECT coalesce(max(seq), 0) FROM event_reports)",
-                    [h, report.report_id, report.url or ""],
-                ).fetchone()
-                if same:
-                    con.execute("ROLLBACK")
-                    result.skipped = True
-                    return result
-                # A changed version of a stored report (same URL or same id): its old contribution goes first.
-                for rid in old or []:
-                    self._remove_report(rid)
-                    result.replaced += 1
-                now = datetime.now(UTC)
-                con.execute(
-                    "INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        report.report_id,
-                        h,
-                        report.url,
-                        report.outlet,
-                        report.title,
-                        report.published,
-                        report.text,
-                        report.path,
-                        now,
-                    ],
+        con = self._con
+        for i, raw in enumerate(events):
+            raw.report_id = raw.report_id or report.report_id
+            if not raw.event_id:
+                raw.event_id = f"{report.report_id}-{i + 1}"
+        held = self._pending_reports
+        if h in held["hash"]:
+            result.skipped = True
+            return result
+        if report.report_id in held["id"] or (report.url and report.url in held["url"]):
+            self._flush()  # a report held back in this batch is replaced: the query below must see it
+        # DuckDB answers each statement in about a millisecond however small: ask once for all three.
+        ids = [raw.event_id for raw in events]
+        same, old, taken = con.execute(
+            "SELECT (SELECT count(*) FROM reports WHERE content_hash = ?), "
+            "(SELECT list(report_id ORDER BY report_id) FROM reports "
+            " WHERE report_id = ? OR (url = ? AND url <> '')), "
+            "(SELECT list(event_id) FROM events WHERE event_id = ANY(?::VARCHAR[]))",
+            [h, report.report_id, report.url or "", ids],
+        ).fetchone()
+        if same:
+            result.skipped = True
+            return result
+        # A changed version of a stored report (same URL or same id): its old contribution goes first.
+        for rid in old or []:
+            self._remove_report(rid)
+            result.replaced += 1
+        if old:
+            self._nearby.clear()  # the removed report's incidents changed under the held ones
+            rows = con.execute(
+                "SELECT event_id FROM events WHERE event_id = ANY(?::VARCHAR[])", [ids]
+            ).fetchall()
+            taken = [r[0] for r in rows]
+        # An id held by a stored incident, or by one written earlier in this batch.
+        taken = set(taken or []) | {i for i in ids if i in self._pending_events}
+        now = datetime.now(UTC)
+        self._pending["reports"].append(
+            (report.report_id, h, report.url, report.outlet, report.title, report.published, report.text,
+             report.path, now)
+        )  # fmt: skip
+        held["hash"].add(h)
+        held["id"].add(report.report_id)
+        if report.url:
+            held["url"].add(report.url)
+        if self._seq is None:
+            self._flush()
+            self._seq = con.execute("SELECT coalesce(max(seq), 0) FROM event_reports").fetchone()[0]
+        for raw in events:
+            m = member(raw, report.published, report.outlet)
+            self._seq += 1
+            match = self._nearby.match(con, m)
+            if match is None and m.event_id in taken:
+                # The id is held by an incident this event is not part of (a replaced report's event
+                # that lives on in others' reports): a new incident needs its own.
+                m.event_id = self._free_id(m.event_id)
+            self._pending["event_reports"].append(
+                (
+                    match or m.event_id,
+                    report.report_id,
+                    m.event_id,
+                    self._seq,
+                    json.dumps(m.to_dict(), default=_iso),
                 )
-                for i, raw in enumerate(events):
-                    raw.report_id = raw.report_id or report.report_id
-                    if not raw.event_id:
-                        raw.event_id = f"{report.report_id}-{i + 1}"
-                    m = member(raw, report.published, report.outlet)
-                    seq += 1
-                    candidates, taken = self._candidates(m)
-                    match = find_match(m, candidates) if m.event_date else None
-                    if match is None and taken:
-                        # The id is held by an incident this event is not part of (a replaced report's event
-                        # that lives on in others' reports): a new incident needs its own.
-                        m.event_id = self._free_id(m.event_id)
-                    con.execute(
-                        "INSERT INTO event_reports VALUES (?, ?, ?, ?, ?)",
-                        [
-                            match.event_id if match else m.event_id,
-                            report.report_id,
-                            m.event_id,
-                            seq,
-                            json.dumps(m.to_dict(), default=_iso),
-                        ],
-                    )
-                    if match is None:
-                        self._write_event(derive([m], outlets=[report.outlet]), [m], now, new=True)
-                        result.events += 1
-                        result.event_ids.append(m.event_id)
-                    else:
-                        members, outlets = self._members(match.event_id)
-                        self._join_event(derive(members, match.event_id, outlets), m, now)
-                        result.merged += 1
-                        result.event_ids.append(match.event_id)
-                self._insert_rows(
-                    "tolls", [self._toll_row(t, report.report_id, j) for j, t in enumerate(tolls)]
-                )
-                result.tolls += len(tolls)
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
+            )
+            if match is None:
+                self._write_event(self._nearby.start(m, report.outlet), [m], now, new=True)
+                result.events += 1
+                result.event_ids.append(m.event_id)
+            else:
+                self._join_event(self._nearby.join(match, m, report.outlet), m, now)
+                result.merged += 1
+                result.event_ids.append(match)
+        self._pending["tolls"] += [self._toll_row(t, report.report_id, j) for j, t in enumerate(tolls)]
+        result.tolls += len(tolls)
         return result
 
     def _toll_row(self, t: Toll, report_id: str, j: int) -> tuple:
@@ -363,6 +425,7 @@ class Store:
 
     def _remove_report(self, report_id: str) -> None:
         """Take a report's contribution out: its members leave their incidents, which are derived again."""
+        self._flush()
         con = self._con
         affected = [
             r[0]
@@ -379,6 +442,7 @@ class Store:
                 self._write_event(derive(members, event_id, outlets), members, now)
             else:
                 self._delete_event(event_id)
+            self._flush()
         con.execute("DELETE FROM tolls WHERE report_id = ?", [report_id])
         con.execute("DELETE FROM reports WHERE report_id = ?", [report_id])
 
@@ -410,22 +474,19 @@ class Store:
     def _detail_rows(self, e: Event, members: list[Event]) -> None:
         """Sources (with the report each came from), evidence and figures of these members, appended."""
         reports = {m.report_id for m in members}
-        self._insert_rows(
-            "event_sources", [(e.event_id, m.report_id, s.name, s.stance) for m in members for s in m.sources]
-        )
-        self._insert_rows(
-            "evidence",
-            [(e.event_id, v.report_id, v.text, v.start, v.end) for m in members for v in m.evidence],
-        )
-        self._insert_rows(
-            "event_figures",
-            [
+        pending = self._pending
+        pending["event_sources"] += [
+            (e.event_id, m.report_id, s.name, s.stance) for m in members for s in m.sources
+        ]
+        pending["evidence"] += [
+            (e.event_id, v.report_id, v.text, v.start, v.end) for m in members for v in m.evidence
+        ]
+        pending["event_figures"] += [
                 (e.event_id, f.get("report_id"), f.get("source"), f.get("killed"), f.get("published"),
                  bool(f.get("revised")))
                 for f in e.figures
                 if f.get("report_id") in reports
-            ],
-        )  # fmt: skip
+            ]  # fmt: skip
 
     def _write_event(self, e: Event, members: list[Event], now: datetime, new: bool = False) -> None:
         """(Re)write a merged event and all its rows from its members."""
@@ -436,78 +497,25 @@ class Store:
             ).fetchone()
             created = row[0] if row else now
             self._delete_event(e.event_id)
-        values = self._event_row(e, members[0].report_id, created, now)
-        self._con.execute(
-            f"INSERT INTO events ({', '.join(_DB_COLUMNS)}) VALUES ({', '.join('?' * len(values))})", values
-        )
+        self._pending_events[e.event_id] = self._event_row(e, members[0].report_id, created, now)
         self._detail_rows(e, members)
 
     def _join_event(self, e: Event, m: Event, now: datetime) -> None:
         """A new report joins a stored incident: the event row is derived again, the member's rows appended."""
-        sets = [c for c in EVENT_COLUMNS if c != "event_id"] + ["search_text", "updated_at"]
-        values = self._event_row(e, "", None, now)
-        by_col = dict(zip(_DB_COLUMNS, values, strict=True))
-        self._con.execute(
-            f"UPDATE events SET {', '.join(f'{c} = ?' for c in sets)} WHERE event_id = ?",
-            [by_col[c] for c in sets] + [e.event_id],
-        )
+        row = self._event_row(e, "", now, now)
+        held = self._pending_events.get(e.event_id)
+        if held is not None:  # written earlier in this batch: it keeps its first report and creation time
+            for c in _KEPT_ON_UPDATE:
+                row[_DB_COLUMNS.index(c)] = held[_DB_COLUMNS.index(c)]
+        self._pending_events[e.event_id] = row  # an upsert that keeps the stored row's first report and time
         self._detail_rows(e, [m])
 
     def _free_id(self, event_id: str) -> str:
+        self._flush()
         n = 2
         while self._con.execute("SELECT 1 FROM events WHERE event_id = ?", [f"{event_id}-{n}"]).fetchone():
             n += 1
         return f"{event_id}-{n}"
-
-    def _candidates(self, m: Event) -> tuple[list[Event], bool]:
-        """Stored incidents that could be this event's (near in time and place), and whether its id is taken."""
-        d0, d1 = date_range(m) if m.event_date else (date.max, date.min)
-        params: list = [d0 - timedelta(days=31) if m.event_date else d0, d1]
-        place = ["(lower(location) = lower(?) AND location <> '')"]
-        pparams: list = [m.location or ""]
-        if m.latitude is not None and m.longitude is not None:
-            place.append("(latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?)")
-            pparams += [
-                m.latitude - _CANDIDATE_DEG,
-                m.latitude + _CANDIDATE_DEG,
-                m.longitude - _CANDIDATE_DEG * 1.5,
-                m.longitude + _CANDIDATE_DEG * 1.5,
-            ]
-        if m.admin1:
-            # A town-level event looks province-wide only for coarse incidents (as merge's blocking does).
-            if coarse(m):
-                place.append("(lower(admin1) = lower(?))")
-            else:
-                place.append(
-                    "(lower(admin1) = lower(?) AND (geo_precision >= 2 OR latitude IS NULL OR longitude IS NULL))"
-                )
-            pparams.append(m.admin1)
-        where = "(e.event_date BETWEEN ? AND ? AND (" + " OR ".join(place) + ")) OR e.event_id = ?"
-        ids = [
-            r[0]
-            for r in self._con.execute(
-                f"SELECT e.event_id FROM events e WHERE {where}", params + pparams + [m.event_id]
-            ).fetchall()
-        ]
-        taken = m.event_id in ids
-        if not m.event_date or not ids:  # no date: nothing to match; no ids: a new incident, one cheap query
-            return [], taken
-        # The rows with the evidence texts (targets) and member reports that matching reads.
-        cols = [c for c in ACLED_COLUMNS if c not in ("source", "notes")]
-        sql = (
-            f"SELECT {', '.join('e.' + c for c in cols)}, "
-            "(SELECT list(v.text) FROM evidence v WHERE v.event_id = e.event_id), "
-            "(SELECT list(DISTINCT r.report_id) FROM event_reports r WHERE r.event_id = e.event_id) "
-            "FROM events e WHERE e.event_id IN (SELECT unnest(?::VARCHAR[])) ORDER BY e.event_id"
-        )
-        out = []
-        for row in self._con.execute(sql, [ids]).fetchall():
-            d = dict(zip(cols, row[: len(cols)], strict=True))
-            texts, reports = row[len(cols)] or [], row[len(cols) + 1] or []
-            d["evidence"] = [Evidence("", t or "", 0, 0) for t in texts]
-            d["report_ids"] = list(reports)
-            out.append(Event.from_dict(d))
-        return out, taken
 
     # --- reading --------------------------------------------------------------------------------------------
 
@@ -878,8 +886,13 @@ class Store:
         progress: Callable[[str, str], None] | None = None,
         batch_size: int = 32,
         extract: Callable[[Iterable[Report]], Iterable[Extraction]] | None = None,
+        commit_every: int = 64,
     ) -> IngestSummary:
-        """Read, skip what is stored, extract, and add each report in its own transaction.
+        """Read, skip what is stored, extract, and write the reports ``commit_every`` to a transaction.
+
+        A batch is committed whole or not at all, and at least every few seconds, so a killed run keeps every
+        batch committed before the kill and a rerun skips those reports. A report that cannot be written fails
+        alone: its batch is written again a report a transaction.
 
         ``items``: Reports, or InputErrors for inputs that could not be read (recorded as failed; the batch goes
         on). ``extract``: runs extraction over a stream of reports and yields one Extraction per report in order
@@ -920,6 +933,8 @@ class Store:
 
         source = todo()
         stream = iter(extract(source)) if extract else _safe_extract(source, batch_size)
+        batch: list[tuple[Report, str, object]] = []
+        started = time.monotonic()
         while True:
             try:
                 ex = next(stream)
@@ -936,19 +951,53 @@ class Store:
                 extract = None
                 continue
             report, h = pending.popleft()
-            self._store_one(report, h, ex, summary, note)
+            batch.append((report, h, ex))
+            if len(batch) >= commit_every or time.monotonic() - started > _COMMIT_SECONDS:
+                self._store_batch(batch, summary, note)
+                batch, started = [], time.monotonic()
+        self._store_batch(batch, summary, note)
         return summary
 
+    def _store_batch(self, batch: list[tuple[Report, str, object]], summary: IngestSummary, note) -> None:
+        """Several reports in one transaction: a commit costs more than a small report's rows."""
+        if not batch:
+            return
+        done: list[tuple[Report, object]] = []
+        with self._lock:
+            self._con.execute("BEGIN TRANSACTION")
+            try:
+                for report, h, ex in batch:
+                    done.append((report, ex if isinstance(ex, Exception) else self._write_extraction(ex, h)))
+                self._commit()
+            except Exception:
+                self._rollback()
+                # One report could not be written: the batch goes again a report a transaction, so only it fails.
+                for report, h, ex in batch:
+                    self._store_one(report, h, ex, summary, note)
+                return
+            except BaseException:
+                self._rollback()
+                raise
+        for report, r in done:
+            self._tally(report, r, summary, note)
+
     def _store_one(self, report: Report, h: str, ex, summary: IngestSummary, note) -> None:
-        where = _where(report)
         if isinstance(ex, Exception):
-            summary.failed.append((where, f"extraction failed: {type(ex).__name__}: {ex}"))
-            note(where, "failed")
+            self._tally(report, ex, summary, note)
             return
         try:
             r = self.add(ex, content_hash=h)
         except Exception as exc:
+            where = _where(report)
             summary.failed.append((where, f"could not store: {type(exc).__name__}: {exc}"))
+            note(where, "failed")
+            return
+        self._tally(report, r, summary, note)
+
+    def _tally(self, report: Report, r: AddResult | Exception, summary: IngestSummary, note) -> None:
+        where = _where(report)
+        if isinstance(r, Exception):
+            summary.failed.append((where, f"extraction failed: {type(r).__name__}: {r}"))
             note(where, "failed")
             return
         if r.skipped:
