@@ -1,12 +1,13 @@
 """Streaming ingest of a large JSONL corpus: memory stays bounded, writes go in batches, a killed run resumes
 without redoing finished reports (issue 6).
 
-    .venv/bin/python benchmarks/streaming.py [--reports 3000] [--kill-after 120] [--workers 1]
+    .venv/bin/python benchmarks/streaming.py [--reports 3000] [--kill-after 120] [--workers 1] [--corpus wire]
 
-It writes a JSONL corpus of the project's demo reports (each copy made distinct, so none is skipped as a repeat),
-runs `conflictwire ingest` on it in a subprocess, samples the process tree's resident memory, kills it after
---kill-after seconds, then runs it again to the end. It prints the peak memory of each run, how many reports the
-first run committed, how many the second run skipped as already stored, and the rate.
+It writes a JSONL corpus (--corpus wire: the short wire reports of benchmarks/wire_corpus.py, many incidents each
+told by 1-4 outlets; --corpus demo: the demo reports, each copy made distinct), runs `conflictwire ingest` on it in
+a subprocess, samples the process tree's resident memory, kills it after --kill-after seconds, then runs it again to
+the end. It prints the peak memory of each run, how many reports the first run committed, how many the second run
+skipped as already stored, and the rate. `ingest` logs a line every 10,000 reports to <dir>/run*.log.
 """
 
 from __future__ import annotations
@@ -25,7 +26,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def write_corpus(path: Path, n: int) -> None:
+def write_corpus(path: Path, n: int, kind: str = "wire") -> None:
+    if kind == "wire":
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from wire_corpus import write
+
+        write(path, n)
+        return
     from conflictwire.ingest.readers import split_header
 
     base = []
@@ -64,11 +71,14 @@ def tree_rss_mb(pid: int) -> float:
     return total / 1024
 
 
-def run(corpus: Path, db: Path, workers: int, kill_after: float | None) -> tuple[float, float, bool]:
-    cmd = [sys.executable, "-m", "conflictwire", "ingest", str(corpus), "--db", str(db), "-q"]
+def run(
+    corpus: Path, db: Path, workers: int, kill_after: float | None, log: Path
+) -> tuple[float, float, bool]:
+    cmd = [sys.executable, "-m", "conflictwire", "ingest", str(corpus), "--db", str(db)]
     cmd += ["--workers", str(workers)]
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out = log.open("w")
+    proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, text=True)
     peak = 0.0
     killed = False
     while proc.poll() is None:
@@ -79,8 +89,9 @@ def run(corpus: Path, db: Path, workers: int, kill_after: float | None) -> tuple
             break
         time.sleep(0.5)
     proc.wait()
+    out.close()
     if not killed and proc.returncode != 0:
-        raise SystemExit(f"ingest failed ({proc.returncode}): {proc.stderr.read()[-2000:]}")
+        raise SystemExit(f"ingest failed ({proc.returncode}): {log.read_text()[-2000:]}")
     return peak, time.perf_counter() - start, killed
 
 
@@ -98,19 +109,29 @@ def main() -> None:
     ap.add_argument("--reports", type=int, default=3000)
     ap.add_argument("--kill-after", type=float, default=120.0)
     ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--corpus", choices=("wire", "demo"), default="wire")
+    ap.add_argument(
+        "--dir", help="work here and keep the corpus, database and logs (default: a temporary folder)"
+    )
     args = ap.parse_args()
 
-    with tempfile.TemporaryDirectory() as tmp:
-        corpus, db = Path(tmp) / "corpus.jsonl", Path(tmp) / "stream.duckdb"
-        write_corpus(corpus, args.reports)
+    with tempfile.TemporaryDirectory() as scratch:
+        tmp = Path(args.dir or scratch)
+        tmp.mkdir(parents=True, exist_ok=True)
+        corpus, db = tmp / "corpus.jsonl", tmp / "stream.duckdb"
+        if not corpus.exists():
+            write_corpus(corpus, args.reports, args.corpus)
         mb = corpus.stat().st_size / 1e6
-        print(f"corpus: {args.reports} reports, {mb:.1f} MB of JSONL")
+        print(f"corpus: {args.reports} {args.corpus} reports, {mb:.1f} MB of JSONL", flush=True)
 
-        peak1, secs1, killed = run(corpus, db, args.workers, args.kill_after)
+        peak1, secs1, killed = run(corpus, db, args.workers, args.kill_after, tmp / "run1.log")
         first = stored_reports(db)
-        print(f"run 1: killed={killed} after {secs1:.0f} s, {first} reports committed, peak {peak1:.0f} MB")
+        print(
+            f"run 1: killed={killed} after {secs1:.0f} s, {first} reports committed, peak {peak1:.0f} MB",
+            flush=True,
+        )
 
-        peak2, secs2, _ = run(corpus, db, args.workers, None)
+        peak2, secs2, _ = run(corpus, db, args.workers, None, tmp / "run2.log")
         total = stored_reports(db)
         print(
             f"run 2: {total - first} more reports in {secs2:.0f} s ({(total - first) / secs2:.1f}/s), peak {peak2:.0f} MB"

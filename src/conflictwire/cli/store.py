@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -25,6 +26,8 @@ def _open(db: Path | None, read_only: bool = False):
 
 
 # --- ingest ---------------------------------------------------------------------------------------------------
+
+_LOG_EVERY = 10_000  # reports between progress lines when stderr is not a terminal
 
 
 @app.command()
@@ -94,15 +97,19 @@ def ingest(
         transient=False,
     ) as bar:
         task = bar.add_task("", total=None)
+        # Without a terminal (a log, a pipe) the bar is off: a plain line every so many reports instead.
+        log_lines = not quiet and not err.is_terminal
+        started = time.monotonic()
 
         def progress(where: str, status: str) -> None:
             key = {"replaced": "stored", "read-error": "failed"}.get(status, status)
             counts[key] = counts.get(key, 0) + 1
-            bar.update(
-                task,
-                advance=1,
-                description=f"stored {counts['stored']} skipped {counts['skipped']} failed {counts['failed']}",
-            )
+            line = f"stored {counts['stored']} skipped {counts['skipped']} failed {counts['failed']}"
+            bar.update(task, advance=1, description=line)
+            done = counts["stored"] + counts["skipped"] + counts["failed"]
+            if log_lines and done % _LOG_EVERY == 0:
+                rate = done / max(time.monotonic() - started, 1e-9)
+                typer.echo(f"ingest: {done} reports: {line} ({rate:.0f}/s)", err=True)
 
         try:
             summary = store.ingest(items, progress=progress, batch_size=batch_size, extract=extract)

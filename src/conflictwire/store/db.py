@@ -202,6 +202,7 @@ class Store:
         self._pending_events: dict[str, list] = {}
         self._pending_reports: dict[str, set[str]] = {"hash": set(), "id": set(), "url": set()}
         self._seq: int | None = None  # the last event_reports.seq in this transaction
+        self._known: dict | None = None  # what the database held of this batch's reports (see _look_up)
         if read_only:
             have = schema.current_version(self._con)
             if have < schema.LATEST:
@@ -264,6 +265,7 @@ class Store:
         self._flush()
         self._con.execute("COMMIT")
         self._seq = None
+        self._known = None
 
     def _rollback(self) -> None:
         self._con.execute("ROLLBACK")
@@ -272,6 +274,7 @@ class Store:
         for k in self._pending_reports.values():
             k.clear()
         self._seq = None
+        self._known = None
         self._nearby.clear()  # it may hold what was just rolled back
 
     def _flush(self) -> None:
@@ -319,25 +322,30 @@ class Store:
         """One report's rows and merges, inside the caller's transaction."""
         result = AddResult()
         con = self._con
-        for i, raw in enumerate(events):
-            raw.report_id = raw.report_id or report.report_id
-            if not raw.event_id:
-                raw.event_id = f"{report.report_id}-{i + 1}"
+        ids = _event_ids(report, events)
         held = self._pending_reports
         if h in held["hash"]:
             result.skipped = True
             return result
+        known = self._known
         if report.report_id in held["id"] or (report.url and report.url in held["url"]):
             self._flush()  # a report held back in this batch is replaced: the query below must see it
-        # DuckDB answers each statement in about a millisecond however small: ask once for all three.
-        ids = [raw.event_id for raw in events]
-        same, old, taken = con.execute(
-            "SELECT (SELECT count(*) FROM reports WHERE content_hash = ?), "
-            "(SELECT list(report_id ORDER BY report_id) FROM reports "
-            " WHERE report_id = ? OR (url = ? AND url <> '')), "
-            "(SELECT list(event_id) FROM events WHERE event_id = ANY(?::VARCHAR[]))",
-            [h, report.report_id, report.url or "", ids],
-        ).fetchone()
+            known = None
+        if known is not None:
+            same = h in known["hashes"]
+            old = sorted(
+                known["reports"].get(report.report_id, set()) | known["urls"].get(report.url or "", set())
+            )
+            taken = [i for i in ids if i in known["events"]]
+        else:
+            # DuckDB answers each statement in about a millisecond however small: ask once for all three.
+            same, old, taken = con.execute(
+                "SELECT (SELECT count(*) FROM reports WHERE content_hash = ?), "
+                "(SELECT list(report_id ORDER BY report_id) FROM reports "
+                " WHERE report_id = ? OR (url = ? AND url <> '')), "
+                "(SELECT list(event_id) FROM events WHERE event_id = ANY(?::VARCHAR[]))",
+                [h, report.report_id, report.url or "", ids],
+            ).fetchone()
         if same:
             result.skipped = True
             return result
@@ -347,6 +355,7 @@ class Store:
             result.replaced += 1
         if old:
             self._nearby.clear()  # the removed report's incidents changed under the held ones
+            self._known = None  # and what was looked up for the batch may have changed too
             rows = con.execute(
                 "SELECT event_id FROM events WHERE event_id = ANY(?::VARCHAR[])", [ids]
             ).fetchall()
@@ -966,6 +975,7 @@ class Store:
         with self._lock:
             self._con.execute("BEGIN TRANSACTION")
             try:
+                self._known = self._look_up(batch)
                 for report, h, ex in batch:
                     done.append((report, ex if isinstance(ex, Exception) else self._write_extraction(ex, h)))
                 self._commit()
@@ -980,6 +990,42 @@ class Store:
                 raise
         for report, r in done:
             self._tally(report, r, summary, note)
+
+    def _look_up(self, batch: list[tuple[Report, str, object]]) -> dict:
+        """What the database holds of a batch's reports, asked once for the batch rather than per report:
+        their content hashes, stored reports with their ids or URLs, and incidents holding their event ids."""
+        hashes, ids, urls, events = [], [], [], []
+        for _, h, ex in batch:
+            if isinstance(ex, Exception):
+                continue
+            hashes.append(h)
+            for r in ex.reports:
+                ids.append(r.report_id)
+                if r.url:
+                    urls.append(r.url)
+                events += _event_ids(r, [e for e in ex.events if e.report_id in ("", r.report_id)])
+        con = self._con
+        wanted = set(ids)
+        known: dict = {"reports": {}, "urls": {}}
+        known["hashes"] = {
+            r[0]
+            for r in con.execute(
+                "SELECT content_hash FROM reports WHERE content_hash = ANY(?)", [hashes]
+            ).fetchall()
+        }
+        for rid, url in con.execute(
+            "SELECT report_id, url FROM reports WHERE report_id = ANY(?) OR (url = ANY(?) AND url <> '')",
+            [ids, urls],
+        ).fetchall():
+            if rid in wanted:
+                known["reports"][rid] = {rid}
+            if url:
+                known["urls"].setdefault(url, set()).add(rid)
+        known["events"] = {
+            r[0]
+            for r in con.execute("SELECT event_id FROM events WHERE event_id = ANY(?)", [events]).fetchall()
+        }
+        return known
 
     def _store_one(self, report: Report, h: str, ex, summary: IngestSummary, note) -> None:
         if isinstance(ex, Exception):
@@ -1010,6 +1056,15 @@ class Store:
         summary.merged += r.merged
         summary.tolls += r.tolls
         note(where, "replaced" if r.replaced else "stored")
+
+
+def _event_ids(report: Report, events: list[Event]) -> list[str]:
+    """Fills in the report and event ids that extraction left empty, and returns the event ids."""
+    for i, raw in enumerate(events):
+        raw.report_id = raw.report_id or report.report_id
+        if not raw.event_id:
+            raw.event_id = f"{report.report_id}-{i + 1}"
+    return [raw.event_id for raw in events]
 
 
 def _safe_extract(reports: Iterable[Report], batch_size: int) -> Iterator[Extraction | Exception]:

@@ -31,7 +31,7 @@ from ..model import Event
 
 _WINDOW_DAYS = 15  # one read covers the days this far either side of the day asked for
 _SPAN_DAYS = 31  # an incident dated this far from a day can still mean it (time precision 3: the month)
-HOLD_LIMIT = 200_000  # incidents held before everything is forgotten (memory stays bounded on long runs)
+HOLD_LIMIT = 50_000  # incidents held before everything is forgotten (memory stays bounded on long runs)
 
 
 class NearbyIncidents:
