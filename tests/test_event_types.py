@@ -499,3 +499,37 @@ def test_crowds_doing_violence_are_mobs_and_crowds_shot_at_are_victims(text, exp
 def test_a_strike_called_for_next_week_has_not_happened():
     assert first("The union called a general strike for next Monday.") is None
     assert sub_of("Students held a peaceful march to the governor's office.") == "Peaceful protest"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "An assault by the militants to capture the hilltop base was beaten back before dawn.",
+        "Rebels launched a push to take control of the border crossing but were repelled.",
+    ],
+)
+def test_taking_ground_after_to_is_a_goal_not_a_gain(text):
+    taken = [t for t in triggers(text) if t.sub_event_type in ("Non-state actor overtakes territory",)]
+    assert taken and all(t.hypothetical for t in taken)
+    assert sub_of(text) != "Non-state actor overtakes territory"
+
+
+def test_taking_ground_that_was_managed_is_a_gain():
+    text = "After two days of fighting the rebels managed to capture the town of Kafr Nabl."
+    assert sub_of(text) == "Non-state actor overtakes territory"
+
+
+def test_police_firing_to_push_protesters_back_is_no_goal_of_territory():
+    text = "Police fired pepper spray to push the marching students back from the square."
+    assert sub_of(text) == "Protest with intervention"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Insurgents overran two army checkpoints on the road south of Baidoa overnight.",
+        "The militants captured parts of the town after midnight before troops counter-attacked.",
+    ],
+)
+def test_overrunning_posts_or_parts_of_a_town_is_the_fight(text):
+    assert sub_of(text) == "Armed clash"

@@ -138,3 +138,27 @@ def test_every_event_has_evidence_date_and_place(result):
     for e in evs:
         assert e.evidence and e.event_date and e.location and e.latitude is not None
         assert all(TEXT[ev.start : ev.end] == ev.text for ev in e.evidence)
+
+
+def _types(text: str, published: str) -> list[tuple[str, int]]:
+    import conflictwire
+
+    return [(e.sub_event_type, e.fatalities) for e in conflictwire.extract(text, published).events]
+
+
+def test_a_clash_in_which_the_attackers_took_the_town_is_one_territory_event():
+    text = (
+        "Al Shabaab fighters killed 14 soldiers in an assault on an army base in Puntland on Thursday, an officer "
+        "said. The militants then took over the nearby town of Qandala after the troops fled."
+    )
+    got = _types(text, "2024-06-14T10:00:00+00:00")
+    assert got == [("Non-state actor overtakes territory", 14)]
+
+
+def test_an_army_regaining_the_sites_it_was_attacked_at_keeps_the_clash():
+    text = (
+        "JNIM militants attacked a gendarmerie school in Bamako at dawn on Tuesday and fought soldiers for hours. "
+        "The army later said it had regained control of the school. At least 30 people were killed."
+    )
+    got = dict(_types(text, "2024-09-17T18:00:00+00:00"))
+    assert "Armed clash" in got and got["Armed clash"] == 30

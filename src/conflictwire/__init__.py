@@ -7,6 +7,9 @@
 
 from __future__ import annotations
 
+# The stages' package is loaded before the function of the same name is defined below: loading a subpackage
+# sets it as an attribute of its parent, which would otherwise replace conflictwire.extract() on first use.
+from . import extract as _stages  # noqa: F401  (light: the stages load spaCy only when run)
 from .errors import InputError
 from .model import Event, Evidence, Extraction, Report, Source, Toll
 

@@ -80,6 +80,10 @@ class Lexicon:
     negation_far: frozenset[str]
     hypothetical: frozenset[str]
     hypothetical_after: frozenset[str]
+    purpose_subs: frozenset[
+        str
+    ]  # sub-event types whose "to <verb>" is a goal ("an attack to capture the base")
+    purpose_done: frozenset[str]  # words before that "to" that make it done ("managed to capture")
     inherit: dict
     _matchers: dict = field(default_factory=dict)
 
@@ -179,6 +183,8 @@ def lexicon() -> Lexicon:
         negation_far=frozenset(raw["negation"]["far"]),
         hypothetical=frozenset(raw["hypothetical"]["words"]),
         hypothetical_after=frozenset(raw["hypothetical"].get("after", ())),
+        purpose_subs=frozenset(raw["hypothetical"].get("purpose_subs", ())),
+        purpose_done=frozenset(raw["hypothetical"].get("purpose_done", ())),
         inherit=raw.get("inherit", {}),
     )
 
@@ -372,6 +378,9 @@ def _flags(doc, sp: _Span, sent: _Sentence, lex: Lexicon) -> tuple[bool, bool]:
             hypothetical = True
     for i in range(sp.end, min(sent.end, sp.end + 4)):
         if doc[i].lower_ in lex.hypothetical_after:
+            hypothetical = True
+    if sp.sub in lex.purpose_subs and sp.start - 1 > sent.start and doc[sp.start - 1].lower_ == "to":
+        if doc[sp.start - 2].lower_ not in lex.purpose_done:
             hypothetical = True
     return negated, hypothetical
 

@@ -51,6 +51,7 @@ TERRITORY = {
     "Government regains territory",
     "Non-violent transfer of territory",
 }
+GAINS = {"Non-state actor overtakes territory", "Government regains territory"}  # ground taken by force
 FINE_KINDS = {"town", "site"}
 BACKGROUND_DAYS = 45
 KIND_RANK = {"site": 0, "town": 0, "region": 1, "country": 2}
@@ -604,6 +605,16 @@ def assemble(report: Report, doc, found: Mentions) -> tuple[list[Event], list[To
             e.actors1 = [group if a.generic == "rebels" else a for a in e.actors1]
             e.actors2 = [group if a.generic == "rebels" else a for a in e.actors2]
 
+    # Ground taken in a fight is one event: ACLED codes the territory change, with the clash's deaths, not a
+    # clash beside it ("militants attacked the base ... and took over the town").
+    for taken in [e for e in events if e.sub_event_type in GAINS]:
+        for clash in [e for e in events if e.sub_event_type == "Armed clash"]:
+            if _day(clash.date) == _day(taken.date) and _one_fight(clash, taken):
+                taken.take(clash)
+                if taken.place is None:
+                    taken.place, taken.place_own = clash.place, clash.place_own
+                events.remove(clash)
+
     # 5. Parts and wholes.
     tolls: list[Toll] = []
     for whole in list(events):
@@ -699,6 +710,18 @@ def assemble(report: Report, doc, found: Mentions) -> tuple[list[Event], list[To
         for i, e in enumerate(sorted(events, key=lambda e: min(e.sents)))
     ]
     return out, tolls
+
+
+def _one_fight(clash: _Draft, taken: _Draft) -> bool:
+    """Could this clash be the fight in which this ground was taken: one place (or one inside the other), and
+    the side that took it the one that attacked (or a side not named)?"""
+    a, b = clash.place, taken.place
+    if a is not None and b is not None and not (_same_place(a, b) or _inside(a, b) or _inside(b, a)):
+        return False
+    # The attackers took it: an army that "regained control" of the sites it was attacked at took no ground.
+    takers = {x.name for x in taken.actors1 if not _unidentified([x])}
+    attackers = {x.name for x in clash.actors1 if not _unidentified([x])}
+    return not takers or not attackers or bool(takers & attackers)
 
 
 def _killed(counts: list[CountMention]) -> list[CountMention]:
