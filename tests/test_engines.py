@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -61,3 +62,60 @@ def test_unknown_engine_is_a_clear_error():
 
     with pytest.raises(InputError, match="--engine"):
         list(engines.run(corpus(2), engine="spark"))
+
+
+def _children(pid: int) -> list[int]:
+    import subprocess
+
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    return [int(p) for p in out.split()]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.slow
+def test_pool_workers_end_when_the_ingest_that_started_them_is_killed(tmp_path):
+    import json
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    corpus = tmp_path / "many.jsonl"
+    with corpus.open("w") as f:
+        for i in range(3000):
+            text = f"Shelling killed {i % 9 + 1} people in Kherson on Monday, officials said. (Item {i}.)"
+            f.write(
+                json.dumps({"id": f"k{i}", "text": text, "published": "2024-12-03T10:00:00+00:00"}) + "\n"
+            )
+    cmd = [sys.executable, "-m", "conflictwire", "ingest", str(corpus), "--db", str(tmp_path / "k.duckdb")]
+    proc = subprocess.Popen(
+        cmd + ["--workers", "2", "-q"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 120
+        workers: list[int] = []
+        while time.monotonic() < deadline and len(workers) < 2:
+            workers = [
+                p for p in _children(proc.pid) if "spawn_main" in Path(f"/proc/{p}/cmdline").read_text()
+            ]
+            time.sleep(0.5)
+        assert len(workers) >= 2, "the pool never started"
+        time.sleep(3)  # let them take batches
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(_alive(p) for p in workers):
+        time.sleep(0.5)
+    left = [p for p in workers if _alive(p)]
+    for p in left:
+        os.kill(p, signal.SIGKILL)
+    assert not left, f"workers outlived the killed ingest: {left}"

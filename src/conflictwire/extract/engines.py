@@ -25,6 +25,24 @@ def extract_batch(reports: list[Report]) -> list[Extraction]:
     return list(extract_reports(reports))
 
 
+def _exit_with(parent: int) -> None:
+    """Worker initializer: end this worker when the process that started it is gone (killed ingest, Ctrl-C).
+
+    A pool's workers wait on a queue whose other end a SIGKILL never closes cleanly: without this they would
+    live on, each holding a spaCy pipeline.
+    """
+    import os
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="conflictwire-parent-watch").start()
+
+
 def _batches(items: Iterable[Report], size: int) -> Iterator[list[Report]]:
     it = iter(items)
     while batch := list(itertools.islice(it, size)):
@@ -65,11 +83,14 @@ def run(
 
 def _run_processes(reports, workers: int, batch_size: int) -> Iterator[Extraction]:
     import multiprocessing
+    import os
     from concurrent.futures import ProcessPoolExecutor
 
     # spawn, not fork: a forked copy of a parent that already holds spaCy and DuckDB handles is fragile.
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=ctx, initializer=_exit_with, initargs=(os.getpid(),)
+    ) as pool:
         yield from _ordered(
             lambda b: pool.submit(extract_batch, b),
             _batches(reports, batch_size),
