@@ -35,6 +35,7 @@ from importlib import resources
 from spacy.matcher import PhraseMatcher
 from spacy.util import filter_spans
 
+from . import nlp
 from .mentions import TriggerMention
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -396,9 +397,7 @@ def _background(doc, sp: _Span, sent: _Sentence) -> bool:
 
 
 def _sentences(doc) -> list[tuple[int, int]]:
-    if doc.has_annotation("SENT_START"):
-        return [(s.start, s.end) for s in doc.sents]
-    return [(0, len(doc))]
+    return [(a, b) for a, b, _, _ in nlp.sentence_bounds(doc)] or [(0, len(doc))]
 
 
 def find(doc) -> list[TriggerMention]:

