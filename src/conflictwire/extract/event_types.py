@@ -228,9 +228,9 @@ class _Sentence:
 def _is_passive(doc, start: int, end: int, sent: _Sentence) -> bool:
     """'were killed', 'was attacked', 'killed by': the victim comes before the verb."""
     for i in range(max(sent.start, start - 2), start):
-        if doc[i].lower_ in _PASSIVE:
+        if nlp.lowers(doc)[i] in _PASSIVE:
             return True
-    return end < sent.end and doc[end].lower_ == "by"
+    return end < sent.end and nlp.lowers(doc)[end] == "by"
 
 
 _PASSIVE = frozenset({"was", "were", "been", "being", "is", "are", "got", "get", "gets"})
@@ -271,7 +271,7 @@ def _victim_has(doc, sp: _Span, sent: _Sentence, group: str) -> bool:
         lo, hi = sp.end, min(sent.end, sp.end + 10)
     for s, e in sent.spans(group):
         if s >= lo and e <= hi:
-            after = {doc[j].lower_ for j in range(e, min(sent.end, e + 2))}
+            after = {nlp.lowers(doc)[j] for j in range(e, min(sent.end, e + 2))}
             if not after & _SPEECH:
                 return True
     return False
@@ -280,7 +280,7 @@ def _victim_has(doc, sp: _Span, sent: _Sentence, group: str) -> bool:
 def _agent(doc, sp: _Span, sent: _Sentence) -> str:
     """Who did it: 'state', 'nonstate' or ''. The actor word after 'by' for a passive verb, else the nearest before."""
     if _is_passive(doc, sp.start, sp.end, sent):
-        by = next((i for i in range(sp.end, min(sent.end, sp.end + 4)) if doc[i].lower_ == "by"), None)
+        by = next((i for i in range(sp.end, min(sent.end, sp.end + 4)) if nlp.lowers(doc)[i] == "by"), None)
         if by is not None:
             found = [
                 (s, g)
@@ -290,13 +290,13 @@ def _agent(doc, sp: _Span, sent: _Sentence) -> str:
             ]
             if found:
                 return min(found)[1]
-        if any(doc[i].lower_ in _PASSIVE for i in range(max(sent.start, sp.start - 2), sp.start)):
+        if any(nlp.lowers(doc)[i] in _PASSIVE for i in range(max(sent.start, sp.start - 2), sp.start)):
             return ""  # the words before a passive verb name whom it was done to
     best: tuple[int, int, str] | None = None  # (end, length, group): nearest end, then the longer phrase
     for g in ("nonstate", "state"):
         for s, e in sent.spans(g):
             # "military-owned", "rebel-held": an actor word inside a compound modifier is no agent
-            if e <= sp.start and s >= sent.start and not (e < len(doc) and doc[e].text == "-"):
+            if e <= sp.start and s >= sent.start and not (e < len(doc) and nlp.texts(doc)[e] == "-"):
                 key = (e, e - s, g)
                 if best is None or key[:2] > best[:2]:
                     best = key
@@ -316,7 +316,7 @@ def _rule_matches(doc, rule: Rule, sp: _Span, sent: _Sentence) -> bool:
         return sent.has(rule.cue, skip=(0, 0) if rule.include_self else (sp.start, sp.end))
     if rule.scope == "before":
         # the cue as the agent: shortly before an active trigger, or right after "by" ("missiles fired by drones")
-        passive = any(doc[i].lower_ in _PASSIVE for i in range(max(sent.start, sp.start - 2), sp.start))
+        passive = any(nlp.lowers(doc)[i] in _PASSIVE for i in range(max(sent.start, sp.start - 2), sp.start))
         if not passive:
             for s, e in sent.spans(rule.cue):
                 # "fired on a crowd": a cue after a preposition is a target, not the agent
@@ -324,16 +324,16 @@ def _rule_matches(doc, rule: Rule, sp: _Span, sent: _Sentence) -> bool:
                     sp.start - rule.window <= s
                     and e <= sp.start
                     and not any(
-                        doc[i].lower_ in _TARGET_PREPOSITIONS for i in range(max(sent.start, s - 2), s)
+                        nlp.lowers(doc)[i] in _TARGET_PREPOSITIONS for i in range(max(sent.start, s - 2), s)
                     )
                 ):
                     return True
-        by = next((i for i in range(sp.end, min(sent.end, sp.end + 3)) if doc[i].lower_ == "by"), None)
+        by = next((i for i in range(sp.end, min(sent.end, sp.end + 3)) if nlp.lowers(doc)[i] == "by"), None)
         return by is not None and sent.has(rule.cue, by + 1, by + 5)
     if rule.scope == "patient":
         # whom it was done to: "captured two soldiers"; "two soldiers were captured" (not "soldiers captured")
         gap = sp.start
-        while gap > sent.start and doc[gap - 1].lower_ in _AUXILIARY:
+        while gap > sent.start and nlp.lowers(doc)[gap - 1] in _AUXILIARY:
             gap -= 1
         if gap < sp.start:
             return any(e == gap for s, e in sent.spans(rule.cue))
@@ -351,10 +351,10 @@ def _rule_matches(doc, rule: Rule, sp: _Span, sent: _Sentence) -> bool:
         # not the instrument: "destroyed the tower with an explosive device"
         for s, e in sent.spans(rule.cue):
             if sp.end <= s < sp.end + rule.window and e <= sent.end:
-                if not any(doc[i].lower_ in _INSTRUMENT for i in range(max(sp.end, s - 3), s)):
+                if not any(nlp.lowers(doc)[i] in _INSTRUMENT for i in range(max(sp.end, s - 3), s)):
                     return True
         gap = sp.start
-        while gap > sent.start and doc[gap - 1].lower_ in _AUXILIARY:
+        while gap > sent.start and nlp.lowers(doc)[gap - 1] in _AUXILIARY:
             gap -= 1
         return any(e == gap for s, e in sent.spans(rule.cue))
     if rule.scope == "victim":
@@ -365,23 +365,23 @@ def _rule_matches(doc, rule: Rule, sp: _Span, sent: _Sentence) -> bool:
 
 
 def _flags(doc, sp: _Span, sent: _Sentence, lex: Lexicon) -> tuple[bool, bool]:
+    low, txt = nlp.lowers(doc), nlp.texts(doc)
     negated = hypothetical = False
     if sp.entry.check_negation:
         for i in range(max(sent.start, sp.start - 8), sp.start):
-            word = doc[i].lower_
+            word = low[i]
             if word in lex.negation_far or (i >= sp.start - 3 and word in lex.negation_near):
                 negated = True
     for i in range(max(sent.start, sp.start - 5), sp.start):
-        tok = doc[i]
         # As written: "may" is a modal, "May" a month.
-        word = tok.lower_ if i == sent.start else tok.text
+        word = low[i] if i == sent.start else txt[i]
         if word in lex.hypothetical:
             hypothetical = True
     for i in range(sp.end, min(sent.end, sp.end + 4)):
-        if doc[i].lower_ in lex.hypothetical_after:
+        if low[i] in lex.hypothetical_after:
             hypothetical = True
-    if sp.sub in lex.purpose_subs and sp.start - 1 > sent.start and doc[sp.start - 1].lower_ == "to":
-        if doc[sp.start - 2].lower_ not in lex.purpose_done:
+    if sp.sub in lex.purpose_subs and sp.start - 1 > sent.start and low[sp.start - 1] == "to":
+        if low[sp.start - 2] not in lex.purpose_done:
             hypothetical = True
     return negated, hypothetical
 
@@ -390,7 +390,7 @@ def _background(doc, sp: _Span, sent: _Sentence) -> bool:
     """An earlier event told as background: 'the scene of a deadly 2017 chemical attack' (a year just before the
     trigger), 'in retaliation for a chlorine attack', 'accused of shelling' (a cause cue shortly before)."""
     for i in range(max(sent.start, sp.start - 3), sp.start):
-        text = doc[i].text
+        text = nlp.texts(doc)[i]
         if len(text) == 4 and text.isdigit() and text[:2] in ("19", "20"):
             return True
     return sent.has("cause", sp.start - 8, sp.start) or sent.has("ago", sp.end, sp.end + 6)

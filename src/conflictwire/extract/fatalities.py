@@ -758,7 +758,7 @@ def find(doc) -> list[CountMention]:
         if not words.search(sent.lower()):
             continue
         if persons is None:
-            persons = {e.start_char: e.end_char for e in getattr(doc, "ents", ()) if e.label_ == "PERSON"}
+            persons = {a: b for _, _, label, a, b in nlp.entities(doc) if label == "PERSON"}
         toks = numbers.tokenize(sent, s)
         if not toks:
             continue

@@ -15,7 +15,7 @@ import re
 
 import numpy as np
 import spacy
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, ORTH, SENT_START
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, LOWER, ORTH, SENT_START
 from spacy.language import Language
 from spacy.pipeline import Sentencizer
 
@@ -114,6 +114,35 @@ def text_of(doc) -> str:
     if text is None:
         text = doc.user_data["text"] = doc.text
     return text
+
+
+def lowers(doc) -> list[str]:
+    """Every token's lower-case form, made once per Doc: ``doc[i].lower_`` makes a Python Token on each access."""
+    cached = doc.user_data.get("lowers")
+    if cached is None:
+        strings = doc.vocab.strings
+        cached = doc.user_data["lowers"] = [strings[h] for h in doc.to_array(LOWER).tolist()]
+    return cached
+
+
+def texts(doc) -> list[str]:
+    """Every token's text, made once per Doc (as ``lowers``)."""
+    cached = doc.user_data.get("texts")
+    if cached is None:
+        strings = doc.vocab.strings
+        cached = doc.user_data["texts"] = [strings[h] for h in doc.to_array(ORTH).tolist()]
+    return cached
+
+
+def entities(doc) -> list[tuple[int, int, str, int, int]]:
+    """The named entities as (first token, end token, label, start char, end char), made once per Doc (each
+    ``doc.ents`` makes a Span per entity)."""
+    cached = doc.user_data.get("entities")
+    if cached is None:
+        cached = doc.user_data["entities"] = [
+            (e.start, e.end, e.label_, e.start_char, e.end_char) for e in getattr(doc, "ents", ())
+        ]
+    return cached
 
 
 def sentence_bounds(doc) -> list[tuple[int, int, int, int]]:

@@ -232,7 +232,11 @@ def _context(doc, span: _Span) -> None:
             plow = prev.lower_
         if plow in STRICT_CUES:
             support = 2
-        elif plow == "of" and span.i > 1 and doc[span.i - 2].lower_ in TOWN_NOUNS | ADMIN_NOUNS | LOCAL_NOUNS:
+        elif (
+            plow == "of"
+            and span.i > 1
+            and nlp.lowers(doc)[span.i - 2] in TOWN_NOUNS | ADMIN_NOUNS | LOCAL_NOUNS
+        ):
             support = 2  # "the town of X", "village of X"
         elif plow in CUES or plow in DIRECTIONS:
             support = 1
@@ -255,14 +259,13 @@ class _DocInfo:
         self.text = nlp.text_of(doc)  # Doc.text joins every token on each access
         # one array copy instead of a Token object per attribute read
         arr = doc.to_array([ORTH, LOWER, IDX, IS_PUNCT, IS_SPACE, IS_ALPHA, IS_LOWER, SPACY]).tolist()
-        strings = doc.vocab.strings
-        self.texts = [strings[a[0]] for a in arr]
-        self.lowers = [strings[a[1]] for a in arr]
+        self.texts = nlp.texts(doc)
+        self.lowers = nlp.lowers(doc)
         self.idx = [a[2] for a in arr]
         # whitespace tokens ("\n") break names like punctuation does
         self.punct = [bool(a[3] or a[4]) for a in arr]
         self.ws = [" " if a[7] else "" for a in arr]
-        self.ents = [(e.start, e.end, e.label_) for e in doc.ents]
+        self.ents = [(a, b, label) for a, b, label, _, _ in nlp.entities(doc)]
         self.sents = [(a, b) for a, b, _, _ in nlp.sentence_bounds(doc)]
         self.sent_start = [0] * len(doc)
         self.sent_end = [0] * len(doc)
@@ -280,9 +283,9 @@ def _ner_place(doc, span: _Span, info: _DocInfo) -> bool:
     for e_start, e_end, label in info.ents:
         if label not in PLACE_LABELS or e_end <= span.i or e_start >= span.j:
             continue
-        start = e_start + (1 if doc[e_start].lower_ == "the" else 0)
+        start = e_start + (1 if nlp.lowers(doc)[e_start] == "the" else 0)
         end = e_end
-        if end > span.j and doc[end - 1].lower_ in ADMIN_NOUNS | LOCAL_NOUNS | TOWN_NOUNS | AREA_NOUNS:
+        if end > span.j and nlp.lowers(doc)[end - 1] in ADMIN_NOUNS | LOCAL_NOUNS | TOWN_NOUNS | AREA_NOUNS:
             end -= 1
         if start >= span.i and end <= span.j:
             return True
@@ -294,9 +297,9 @@ def _inside_longer_ent(doc, span: _Span, info: _DocInfo) -> str:
     for start, end, label in info.ents:
         if start > span.i or span.j > end or label not in _OWNER_LABELS:
             continue
-        if doc[start].lower_ == "the":
+        if nlp.lowers(doc)[start] == "the":
             start += 1
-        while end > span.j and doc[end - 1].lower_ in _PLACE_NOUNS:
+        while end > span.j and nlp.lowers(doc)[end - 1] in _PLACE_NOUNS:
             end -= 1  # "Kayin State" tagged PERSON is still the state
         if (end - start) > (span.j - span.i):
             return label
@@ -441,7 +444,7 @@ def _fuzzy_spans(doc, gaz, spans: list[_Span], info: _DocInfo, countries: list[s
         if label in PLACE_LABELS or (
             label in {"ORG", "PERSON", "NORP"}
             and end < len(doc)
-            and doc[end].lower_ in TOWN_NOUNS | LOCAL_NOUNS
+            and nlp.lowers(doc)[end] in TOWN_NOUNS | LOCAL_NOUNS
         ):
             cands.append((start, end))
     texts = info.texts
@@ -455,9 +458,9 @@ def _fuzzy_spans(doc, gaz, spans: list[_Span], info: _DocInfo, countries: list[s
                 cands.append((i, ti))
     seen = set()
     for i, j in cands:
-        while i < j and not _capitalised(doc[i].text):
+        while i < j and not _capitalised(nlp.texts(doc)[i]):
             i += 1
-        while j > i and doc[j - 1].lower_ in _PLACE_NOUNS:
+        while j > i and nlp.lowers(doc)[j - 1] in _PLACE_NOUNS:
             j -= 1
         if i >= j or (i, j) in seen or any(t in taken for t in range(i, j)):
             continue
@@ -482,7 +485,7 @@ def _fuzzy_spans(doc, gaz, spans: list[_Span], info: _DocInfo, countries: list[s
             continue
         ids = tuple(r for r in gaz.candidates(best[0]) if gaz.rows[r][gz.CC] == best[2])
         sent_no = 0
-        span = _Span(i, j, doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text), best[0], ids, sent_no)
+        span = _Span(i, j, doc[i].idx, doc[j - 1].idx + len(nlp.texts(doc)[j - 1]), best[0], ids, sent_no)
         span.fuzzy = True
         _context(doc, span)
         if not _piece_of_longer_name(doc, span, info):
@@ -649,7 +652,9 @@ def find(doc) -> list[PlaceMention]:
             )
         )
         sent_of.append(info.sent_start[span.i])
-        district.append(span.j < len(doc) and doc[span.j].lower_ == "district" and kind in {"region", "town"})
+        district.append(
+            span.j < len(doc) and nlp.lowers(doc)[span.j] == "district" and kind in {"region", "town"}
+        )
     _admin2_from_districts(out, sent_of, district)
     return out
 

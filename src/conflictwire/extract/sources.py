@@ -150,9 +150,9 @@ def _items(doc) -> list[_Item]:
     lower, exact = nlp.phrase_matchers(doc.vocab, "sources", lexicon().lower, lexicon().exact)
     found = [_Item(s, e, doc.vocab.strings[m]) for matcher in (lower, exact) for m, s, e in matcher(doc)]
     # Named entities the dictionary lacks can still be sources ("Abbas Araqchi declared").
-    for ent in doc.ents:
-        if ent.label_ in ("PERSON", "ORG"):
-            found.append(_Item(ent.start, ent.end, f"ent:{ent.label_}"))
+    for start, end, label, _, _ in nlp.entities(doc):
+        if label in ("PERSON", "ORG"):
+            found.append(_Item(start, end, f"ent:{label}"))
     kept: list[_Item] = []
     taken = [False] * (len(doc) + 1)
     # Dictionary entries first (NER spans often take in an article: "the Red Cross"), then longest first.
@@ -180,7 +180,7 @@ def _items(doc) -> list[_Item]:
         merged.append(item)
     for item in merged:
         if item.is_source and not item.key.startswith("ent:") and _source_of(item).name not in _PEOPLE:
-            while item.end < len(doc) and doc[item.end].lower_ in _VOICES:
+            while item.end < len(doc) and nlp.lowers(doc)[item.end] in _VOICES:
                 if any(k.start == item.end for k in merged):
                     break
                 item.end += 1
@@ -221,9 +221,9 @@ def _country_before(doc, start: int) -> str:
     """The country whose demonym or name sits right before a token ("Syrian" army, "Russia's" military)."""
     if start == 0:
         return ""
-    word = doc[start - 1].text
+    word = nlp.texts(doc)[start - 1]
     if word == "'s" and start >= 2:
-        word = doc[start - 2].text
+        word = nlp.texts(doc)[start - 2]
     for country, spec in lexicon().countries.items():
         if word in spec.get("demonyms", []) or word in spec.get("names", []):
             return country
@@ -304,7 +304,7 @@ def find(doc, outlet: str = "", country: str = "") -> list[Attribution]:
                 if subjects:
                     subjects_of_prev_verb = subjects
                 # "told Reuters", "reported ... to Reuters": the outlet that carried it is a source too.
-                if doc[item.start].lower_ in ("told", "tells"):
+                if nlp.lowers(doc)[item.start] in ("told", "tells"):
                     for s in _sources_after(doc, sent, sent_items, n, country, last_named, limit=1):
                         _keep(found, s, "report")
             elif item.key == "cue:according":
@@ -320,7 +320,7 @@ def find(doc, outlet: str = "", country: str = "") -> list[Attribution]:
                 said = _said(doc, item, country, last_named)
                 if said is not None:
                     _keep(found, said, "report")
-            elif item.is_source and item.start > sent.start and doc[item.start - 1].lower_ == "to":
+            elif item.is_source and item.start > sent.start and nlp.lowers(doc)[item.start - 1] == "to":
                 # "as reported by resident Yusuf Khatib to Reuters"
                 said = _said(doc, item, country, last_named)
                 if said is not None and _source_of(item).media and found:
@@ -386,7 +386,7 @@ def _said(doc, item: _Item, country: str, last_named: list[_Said]) -> _Said | No
 
 def _inverted(doc, item: _Item) -> bool:
     """A verb right after a comma or a closing quote: '..., said the army', '"...," said a resident'."""
-    return item.start > 0 and doc[item.start - 1].text in {",", '"', "'", "''"}
+    return item.start > 0 and nlp.texts(doc)[item.start - 1] in {",", '"', "'", "''"}
 
 
 def _resolve(doc, item: _Item, country: str, last_named: list[_Said]) -> _Said | None:
@@ -394,7 +394,7 @@ def _resolve(doc, item: _Item, country: str, last_named: list[_Said]) -> _Said |
     named earlier in the same sentence ("The United Nations called ... what it described"); else the last
     source credited whose name fits the noun ("the ministry" -> "Health ministry"), or the last one."""
     words = doc[item.start : item.end].text.lower().split()
-    if words == ["it"] and item.end < len(doc) and doc[item.end].lower_ in ("was", "is"):
+    if words == ["it"] and item.end < len(doc) and nlp.lowers(doc)[item.end] in ("was", "is"):
         return None  # "it was reported": impersonal
     head = words[-1]
     pronoun = words[0] in ("it", "they", "its", "their") or head in ("spokesman", "spokesperson")
@@ -417,13 +417,13 @@ def _resolve(doc, item: _Item, country: str, last_named: list[_Said]) -> _Said |
 def _is_verb(doc, item: _Item, lex: _Lexicon) -> bool:
     """'state', 'report', 'claims' are often nouns: "state media", "the report", "rejected the claims".
     A passive ("it was reported", "have been reported in a video") credits nobody."""
-    nxt = doc[item.end].lower_ if item.end < len(doc) else ""
-    prev = doc[item.start - 1].lower_ if item.start > 0 else ""
+    nxt = nlp.lowers(doc)[item.end] if item.end < len(doc) else ""
+    prev = nlp.lowers(doc)[item.start - 1] if item.start > 0 else ""
     if prev in ("been", "be", "being", "was", "were", "is", "are") and item.key == "verb:report":
         return False
     if prev == "not" and item.key == "verb:report":
         return False  # "did not confirm the loss"
-    if doc[item.start].lower_ not in _NOUN_TOO:
+    if nlp.lowers(doc)[item.start] not in _NOUN_TOO:
         return True
     if nxt in lex.not_verb_after:
         return False
@@ -439,7 +439,7 @@ _NOUN_TOO = {
 
 
 def _joined_by_and(doc, item: _Item) -> bool:
-    return item.start > 0 and doc[item.start - 1].lower_ in ("and", "but")
+    return item.start > 0 and nlp.lowers(doc)[item.start - 1] in ("and", "but")
 
 
 def _subjects_before(doc, sent, sent_items, n, country, last_named) -> list[_Said]:
@@ -448,9 +448,9 @@ def _subjects_before(doc, sent, sent_items, n, country, last_named) -> list[_Sai
     verb = sent_items[n]
     pos = verb.start
     # Skip an appositive that ends right before the verb: ", a rescue organisation run by the opposition,".
-    if pos - 1 >= sent.start and doc[pos - 1].text == ",":
+    if pos - 1 >= sent.start and nlp.texts(doc)[pos - 1] == ",":
         opener = next(
-            (t for t in range(pos - 2, max(sent.start, pos - 25) - 1, -1) if doc[t].text == ","), None
+            (t for t in range(pos - 2, max(sent.start, pos - 25) - 1, -1) if nlp.texts(doc)[t] == ","), None
         )
         if opener is not None:
             pos = opener
@@ -465,14 +465,14 @@ def _subjects_before(doc, sent, sent_items, n, country, last_named) -> list[_Sai
         if (
             cand.key.startswith("ent:")
             and cand.start > sent.start
-            and doc[cand.start - 1].lower_ in _PREPS_AND
+            and nlp.lowers(doc)[cand.start - 1] in _PREPS_AND
         ):
             continue
         gap = [t.lower_ for t in doc[cand.end : pos] if t.text not in "()"]
         if not _gap_ok(gap):
             return []
         # "The National Front for Liberation (NFL), an alliance, claimed": the name before the acronym.
-        if j > 0 and cand.start > 0 and doc[cand.start - 1].text == "(":
+        if j > 0 and cand.start > 0 and nlp.texts(doc)[cand.start - 1] == "(":
             named = sent_items[j - 1]
             if named.is_source and named.end == cand.start - 1:
                 cand, j = named, j - 1
@@ -571,7 +571,7 @@ _ADJ = {"local", "two", "three", "several", "some", "many", "unnamed", "senior",
 
 def _published_on(doc, item: _Item) -> bool:
     """'published on state media', 'broadcast on state TV', 'in state media'."""
-    prev = doc[item.start - 1].lower_ if item.start > 0 else ""
+    prev = nlp.lowers(doc)[item.start - 1] if item.start > 0 else ""
     return prev in ("on", "in", "via", "by", "from")
 
 
