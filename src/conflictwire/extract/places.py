@@ -428,11 +428,24 @@ def _same_start(a: str, b: str) -> bool:
     return a[:1] == b[:1] or a.lstrip("h")[:1] == b.lstrip("h")[:1]
 
 
-def _fuzzy_spans(doc, gaz, spans: list[_Span], info: _DocInfo, countries: list[str]) -> list[_Span]:
-    """Transliterations: capitalised NER place spans (or spans before a place noun) with no exact hit."""
+@functools.lru_cache(maxsize=200_000)
+def _nearest_name(key: str, cc: str) -> tuple[str, float] | None:
+    """The country's gazetteer name a transliteration spells, if one is close enough. Remembered: a news stream
+    names the same places again and again, and each look-up scans every name of the country."""
     from rapidfuzz import fuzz, process
     from rapidfuzz.distance import Levenshtein
 
+    choices = gz.get().by_country.get(cc)
+    if not choices:
+        return None
+    hit = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=85)
+    if hit and _same_start(hit[0], key) and Levenshtein.distance(hit[0], key) <= (1 if len(key) <= 8 else 2):
+        return hit[0], hit[1]
+    return None
+
+
+def _fuzzy_spans(doc, gaz, spans: list[_Span], info: _DocInfo, countries: list[str]) -> list[_Span]:
+    """Transliterations: capitalised NER place spans (or spans before a place noun) with no exact hit."""
     if not countries:
         return []
     taken = set()
@@ -470,16 +483,8 @@ def _fuzzy_spans(doc, gaz, spans: list[_Span], info: _DocInfo, countries: list[s
             continue
         best = None
         for cc in countries:
-            choices = gaz.by_country.get(cc)
-            if not choices:
-                continue
-            hit = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=85)
-            if (
-                hit
-                and _same_start(hit[0], key)
-                and Levenshtein.distance(hit[0], key) <= (1 if len(key) <= 8 else 2)
-                and (best is None or hit[1] > best[1])
-            ):
+            hit = _nearest_name(key, cc)
+            if hit and (best is None or hit[1] > best[1]):
                 best = (hit[0], hit[1], cc)
         if best is None:
             continue
