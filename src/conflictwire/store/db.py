@@ -917,23 +917,29 @@ class Store:
                 progress(where, status)
 
         def todo() -> Iterator[Report]:
-            for item in items:
-                if isinstance(item, InputError):
-                    summary.failed.append((item.where, item.reason))
-                    note(item.where, "read-error")
-                    continue
-                summary.read += 1
-                h = report_hash(item)
-                if (
-                    self._cur()
-                    .execute("SELECT 1 FROM reports WHERE content_hash = ? LIMIT 1", [h])
-                    .fetchone()
-                ):
-                    summary.skipped += 1
-                    note(_where(item), "skipped")
-                    continue
-                pending.append((item, h))
-                yield item
+            # Stored already? Asked for 64 items at a time: one query each would cost as much as a short report.
+            it = iter(items)
+            while chunk := list(itertools.islice(it, 64)):
+                hashes = [None if isinstance(x, InputError) else report_hash(x) for x in chunk]
+                wanted = [h for h in hashes if h is not None]
+                stored = {
+                    r[0]
+                    for r in self._cur()
+                    .execute("SELECT content_hash FROM reports WHERE content_hash = ANY(?)", [wanted])
+                    .fetchall()
+                } if wanted else set()  # fmt: skip
+                for item, h in zip(chunk, hashes, strict=True):
+                    if isinstance(item, InputError):
+                        summary.failed.append((item.where, item.reason))
+                        note(item.where, "read-error")
+                        continue
+                    summary.read += 1
+                    if h in stored:
+                        summary.skipped += 1
+                        note(_where(item), "skipped")
+                        continue
+                    pending.append((item, h))
+                    yield item
 
         def again(retry: list[tuple[Report, str]]) -> Iterator[Report]:
             for report, h in retry:
