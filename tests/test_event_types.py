@@ -533,3 +533,19 @@ def test_police_firing_to_push_protesters_back_is_no_goal_of_territory():
 )
 def test_overrunning_posts_or_parts_of_a_town_is_the_fight(text):
     assert sub_of(text) == "Armed clash"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hundreds of people marched through Ariha on Sunday to demand the release of detained relatives.",
+        "Students protested in Dhaka against the arrest of their union leader.",
+    ],
+)
+def test_detentions_a_protest_is_about_are_no_intervention(text):
+    assert sub_of(text) == "Peaceful protest"
+
+
+def test_people_arrested_as_they_marched_is_a_protest_with_intervention():
+    assert sub_of("Police arrested twenty students who marched on the ministry.") == "Protest with intervention"
+    assert sub_of("Police arrested five men suspected of organising protests last year.") == "Arrests"
