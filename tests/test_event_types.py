@@ -547,5 +547,7 @@ def test_detentions_a_protest_is_about_are_no_intervention(text):
 
 
 def test_people_arrested_as_they_marched_is_a_protest_with_intervention():
-    assert sub_of("Police arrested twenty students who marched on the ministry.") == "Protest with intervention"
+    assert (
+        sub_of("Police arrested twenty students who marched on the ministry.") == "Protest with intervention"
+    )
     assert sub_of("Police arrested five men suspected of organising protests last year.") == "Arrests"

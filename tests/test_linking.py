@@ -162,3 +162,10 @@ def test_an_army_regaining_the_sites_it_was_attacked_at_keeps_the_clash():
     )
     got = dict(_types(text, "2024-09-17T18:00:00+00:00"))
     assert "Armed clash" in got and got["Armed clash"] == 30
+
+
+def test_a_place_and_its_province_after_a_comma_are_one_address_not_a_list():
+    # The gazetteer may file the place in another province; the toll still belongs to the one event.
+    text = "At least 10 civilians were killed after a government airplane shelled East Jebel Marra, North Darfur, on Friday."
+    got = _types(text, "2013-01-13T00:00:00+00:00")
+    assert got == [("Shelling/artillery/missile attack", 10)]

@@ -187,9 +187,15 @@ def _place_key(p: PlaceMention | None) -> tuple:
 def _coordinated(text: str, places: list[PlaceMention]) -> list[PlaceMention]:
     """The run of places that form one list with the first ("Idlib, Saraqib and Ariha")."""
     run = [places[0]]
-    for p in places[1:]:
+    for k, p in enumerate(places[1:], start=1):
         if p.kind == "region" and p.admin1 and p.admin1 == run[-1].admin1:
             break  # "Kanbalu township of Sagaing Region": the place and its province, not a list
+        if p.kind == "region" and text[run[-1].end : p.start].strip() == ",":
+            nxt = places[k + 1] if k + 1 < len(places) else None
+            if nxt is None or not _LIST_GAP.match(text[p.end : nxt.start]):
+                # "Jebel Marra, North Darfur, on Friday": an address that ends there (even where the gazetteer
+                # files the place in another province), not a list such as "Homs, Hama and Idlib"
+                break
         if _LIST_GAP.match(text[run[-1].end : p.start]) and len(text[run[-1].end : p.start]) <= 40:
             run.append(p)
         else:
