@@ -551,3 +551,18 @@ def test_people_arrested_as_they_marched_is_a_protest_with_intervention():
         sub_of("Police arrested twenty students who marched on the ministry.") == "Protest with intervention"
     )
     assert sub_of("Police arrested five men suspected of organising protests last year.") == "Arrests"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ten people were feared killed in renewed hostilities between two farming communities on Tuesday.",
+        "Five fishermen are feared dead after gunmen attacked their boat near the creek on Monday.",
+    ],
+)
+def test_feared_dead_reports_deaths_it_does_not_imagine_them(text):
+    assert first(text) is not None
+
+
+def test_a_feared_attack_is_still_a_fear():
+    assert first("Residents feared an attack on the village after the soldiers left.") is None

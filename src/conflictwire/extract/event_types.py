@@ -85,6 +85,8 @@ class Lexicon:
         str
     ]  # sub-event types whose "to <verb>" is a goal ("an attack to capture the base")
     purpose_done: frozenset[str]  # words before that "to" that make it done ("managed to capture")
+    reported: frozenset[str]  # hypothetical words that report a death before a word of it ("feared killed")
+    reported_outcomes: frozenset[str]
     inherit: dict
     _matchers: dict = field(default_factory=dict)
 
@@ -186,6 +188,8 @@ def lexicon() -> Lexicon:
         hypothetical_after=frozenset(raw["hypothetical"].get("after", ())),
         purpose_subs=frozenset(raw["hypothetical"].get("purpose_subs", ())),
         purpose_done=frozenset(raw["hypothetical"].get("purpose_done", ())),
+        reported=frozenset(raw["hypothetical"].get("reported", ())),
+        reported_outcomes=frozenset(raw["hypothetical"].get("reported_outcomes", ())),
         inherit=raw.get("inherit", {}),
     )
 
@@ -375,7 +379,7 @@ def _flags(doc, sp: _Span, sent: _Sentence, lex: Lexicon) -> tuple[bool, bool]:
     for i in range(max(sent.start, sp.start - 5), sp.start):
         # As written: "may" is a modal, "May" a month.
         word = low[i] if i == sent.start else txt[i]
-        if word in lex.hypothetical:
+        if word in lex.hypothetical and not (word in lex.reported and low[i + 1] in lex.reported_outcomes):
             hypothetical = True
     for i in range(sp.end, min(sent.end, sp.end + 4)):
         if low[i] in lex.hypothetical_after:
