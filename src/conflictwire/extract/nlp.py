@@ -118,19 +118,19 @@ def text_of(doc) -> str:
 
 def lowers(doc) -> list[str]:
     """Every token's lower-case form, made once per Doc: ``doc[i].lower_`` makes a Python Token on each access."""
-    cached = doc.user_data.get("lowers")
-    if cached is None:
-        strings = doc.vocab.strings
-        cached = doc.user_data["lowers"] = [strings[h] for h in doc.to_array(LOWER).tolist()]
-    return cached
+    return _token_strings(doc, LOWER, "lowers")
 
 
 def texts(doc) -> list[str]:
     """Every token's text, made once per Doc (as ``lowers``)."""
-    cached = doc.user_data.get("texts")
+    return _token_strings(doc, ORTH, "texts")
+
+
+def _token_strings(doc, attr: int, key: str) -> list[str]:
+    cached = doc.user_data.get(key)
     if cached is None:
         strings = doc.vocab.strings
-        cached = doc.user_data["texts"] = [strings[h] for h in doc.to_array(ORTH).tolist()]
+        cached = doc.user_data[key] = [strings[h] for h in doc.to_array(attr).tolist()]
     return cached
 
 
