@@ -304,3 +304,15 @@ def test_killed_and_wounded_together_are_casualties_not_deaths():
     assert c.outcome == "other"
     found = counts("Five people were killed and injured nine others.")
     assert [(c.outcome, c.best) for c in found] == [("killed", 5), ("injured", 9)]
+
+
+@pytest.mark.parametrize(
+    "text, killed",
+    [
+        ("Soldiers shot dead four nurses at a clinic in revenge for the deaths of six of their comrades.", 4),
+        ("Gunmen stormed the market to avenge the killing of two commanders, shooting dead nine traders.", 9),
+        ("In a reprisal attack, gunmen killed twelve villagers on Tuesday, police said.", 12),
+    ],
+)
+def test_deaths_an_attack_avenges_are_not_its_own(text, killed):
+    assert incident_killed(counts(text)) == killed

@@ -52,6 +52,7 @@ class _Lex:
     singular: set[str]
     not_people: set[str]
     not_before: set[str]
+    avenged: set[str]
     part_before: Phrases
     part_after: Phrases
     cumulative: list[str]
@@ -82,6 +83,7 @@ def lexicon() -> _Lex:
         singular=set(data["people"].get("singular", [])),
         not_people=set(data["not_people"]["words"]),
         not_before=set(data["not_count_before"]["words"]),
+        avenged=set(data["avenged"]["words"]),
         part_before=Phrases((tuple(p.split()), "part") for p in data["part_of"]["before"]),
         part_after=Phrases((tuple(p.split()), "part") for p in data["part_of"]["after"]),
         cumulative=data["cumulative"]["cues"],
@@ -149,6 +151,9 @@ def _is_excluded(toks: list[Tok], num: numbers.Number) -> bool:
     nxt = toks[b].low if b < len(toks) else ""
     if prev in lex.not_before or prev in _MONTHS or nxt in _MONTHS:
         return True
+    for k in range(max(0, a - 6), a - 1):
+        if toks[k].low in lex.avenged and (toks[k].low.startswith("aveng") or toks[k + 1].low == "for"):
+            return True  # "in revenge for the deaths of eight soldiers": an earlier event's dead
     # a clock time ("10:30", "5 pm"), an age ("12-year-old", "30 year-old"), a year ("2011")
     if nxt == ":" or nxt in ("year", "years") and b + 1 < len(toks) and toks[b + 1].low in ("-", "old"):
         return True
