@@ -1,13 +1,14 @@
 """The throughput ratio in instructions, which a busy host cannot disturb (issue 6).
 
-    .venv/bin/python benchmarks/instructions.py [--small 40] [--large 140]
+    .venv/bin/python benchmarks/instructions.py [--small 20] [--large 40]
 
 Wall-clock figures on a shared host move by ±0.1 between runs. Valgrind's callgrind counts the instructions a
 process executes, the same on every run. This runs spaCy's NER alone and the full extraction over --small and
 --large of the project's demo reports (as benchmarks/throughput.py), each under callgrind, and takes the
 difference, so that start-up (loading the model and the gazetteer) cancels out: what is left is the cost of
 (large - small) reports. It prints both costs per report and their ratio, NER alone / full, comparable to the
-throughput ratio (target >= 0.80). Needs valgrind; takes several minutes (callgrind runs ~50x slower).
+throughput ratio (target >= 0.80). Needs valgrind; takes about ten minutes (callgrind runs ~50x slower). The
+defaults make (large - small) one pass over each of the 20 demo reports, after a first pass over each.
 """
 
 from __future__ import annotations
@@ -65,8 +66,8 @@ def instructions(mode: str, n: int, tmp: Path) -> int:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--small", type=int, default=40)
-    ap.add_argument("--large", type=int, default=140)
+    ap.add_argument("--small", type=int, default=20)
+    ap.add_argument("--large", type=int, default=40)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as t:
         tmp = Path(t)
