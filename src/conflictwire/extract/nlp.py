@@ -18,6 +18,7 @@ import spacy
 from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, LOWER, ORTH, SENT_START
 from spacy.language import Language
 from spacy.pipeline import Sentencizer
+from spacy.strings import hash_string
 
 # Same-length replacements only, so character offsets into the normalised text are offsets into the original.
 _SAME_LENGTH = str.maketrans(
@@ -51,7 +52,7 @@ def sentences(doc):
     if n == 0:
         return doc
     orth, punct, idx, space = doc.to_array([ORTH, IS_PUNCT, IDX, IS_SPACE]).T
-    ends = np.isin(orth, _final_punct(doc.vocab))
+    ends = np.isin(orth, _final_punct())
     words = np.flatnonzero((punct == 0) & ~ends)
     seen = np.cumsum(ends)[words]  # final punctuation up to each word
     before = np.concatenate(([0], seen[:-1]))
@@ -72,12 +73,9 @@ def sentences(doc):
 
 
 @functools.cache
-def _final_punct_ids(vocab_id: int, vocab) -> np.ndarray:
-    return np.array([vocab.strings.add(c) for c in Sentencizer.default_punct_chars], dtype=np.uint64)
-
-
-def _final_punct(vocab) -> np.ndarray:
-    return _final_punct_ids(id(vocab), vocab)
+def _final_punct() -> np.ndarray:
+    # ORTH values are string hashes, the same in every vocabulary
+    return np.array([hash_string(c) for c in Sentencizer.default_punct_chars], dtype=np.uint64)
 
 
 _NEWLINE = re.compile(r"\n\s*")

@@ -28,7 +28,7 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
-from spacy.attrs import IDX, IS_ALPHA, IS_LOWER, IS_PUNCT, IS_SPACE, LOWER, ORTH, SPACY
+from spacy.attrs import IDX, IS_ALPHA, IS_LOWER, IS_PUNCT, IS_SPACE, SPACY
 
 from . import gazetteer as gz
 from . import nlp
@@ -258,13 +258,13 @@ class _DocInfo:
     def __init__(self, doc):
         self.text = nlp.text_of(doc)  # Doc.text joins every token on each access
         # one array copy instead of a Token object per attribute read
-        arr = doc.to_array([ORTH, LOWER, IDX, IS_PUNCT, IS_SPACE, IS_ALPHA, IS_LOWER, SPACY]).tolist()
+        arr = doc.to_array([IDX, IS_PUNCT, IS_SPACE, IS_ALPHA, IS_LOWER, SPACY]).tolist()
         self.texts = nlp.texts(doc)
         self.lowers = nlp.lowers(doc)
-        self.idx = [a[2] for a in arr]
+        self.idx = [a[0] for a in arr]
         # whitespace tokens ("\n") break names like punctuation does
-        self.punct = [bool(a[3] or a[4]) for a in arr]
-        self.ws = [" " if a[7] else "" for a in arr]
+        self.punct = [bool(a[1] or a[2]) for a in arr]
+        self.ws = [" " if a[5] else "" for a in arr]
         self.ents = [(a, b, label) for a, b, label, _, _ in nlp.entities(doc)]
         self.sents = [(a, b) for a, b, _, _ in nlp.sentence_bounds(doc)]
         self.sent_start = [0] * len(doc)
@@ -273,7 +273,7 @@ class _DocInfo:
             for t in range(a, b):
                 self.sent_start[t] = a
                 self.sent_end[t] = b
-        self.lower_words = {self.texts[i] for i, a in enumerate(arr) if a[6] and a[5]}
+        self.lower_words = {self.texts[i] for i, a in enumerate(arr) if a[4] and a[3]}
         self.covered: set[int] = set()
 
 
